@@ -11,6 +11,8 @@ import json
 import sys
 from collections.abc import Sequence
 
+import pandas as pd
+
 from engine.errors import InfeasibleError, ScenarioError, SolverError
 from weather.catalogue import load_catalogue
 from weather.errors import WeatherInputError
@@ -24,14 +26,10 @@ def _hubs(args: argparse.Namespace) -> None:
     if args.json:
         print(json.dumps(records, ensure_ascii=False, indent=2))
         return
-    columns = [("name", "{:<14}"), ("name_zh", "{}"), ("province", "{:<26}"), ("role", "{:<5}"),
-               ("lat", "{:>6.2f}"), ("lon", "{:>7.2f}"), ("elevation_m", "{:>7.0f}"),
-               ("grid_factor_kg_per_kwh", "{:>7.4f}"), ("pue_target", "{:>5.2f}"),
-               ("ghi_kwh_m2", "{:>7.0f}"), ("temp_air_mean_c", "{:>5.1f}"),
-               ("wind_speed_100m_ms", "{:>5.1f}"), ("tariff", "{}")]
-    print("  ".join(name for name, _ in columns))
-    for record in records:
-        print("  ".join(fmt.format(record[name]) for name, fmt in columns))
+    columns = ["name", "name_zh", "province", "role", "lat", "lon", "elevation_m",
+               "grid_factor_kg_per_kwh", "pue_target", "ghi_kwh_m2", "temp_air_mean_c",
+               "wind_speed_100m_ms", "tariff"]
+    print(pd.DataFrame(records)[columns].to_string(index=False))
 
 
 def build_parser() -> argparse.ArgumentParser:
