@@ -10,12 +10,14 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
 
 from engine.errors import InfeasibleError, ScenarioError, SolverError
-from weather.catalogue import load_catalogue
+from weather.catalogue import TIMEZONE, get_hub, load_catalogue
 from weather.errors import WeatherInputError
+from weather.power import park_output, power_summary
 
 EXIT_BAD_INPUT = 2
 EXIT_SOLVE_FAILED = 3
@@ -32,6 +34,45 @@ def _hubs(args: argparse.Namespace) -> None:
     print(pd.DataFrame(records)[columns].to_string(index=False))
 
 
+def _iso_local_times(index: pd.DatetimeIndex) -> pd.Index:
+    """ISO 8601 local times with the UTC offset, e.g. ``2025-01-01T00:00:00+08:00``."""
+    local = index.tz_convert(TIMEZONE)
+    offset = pd.Series(local.strftime("%z"))
+    return pd.Index(local.strftime("%Y-%m-%dT%H:%M:%S") + (offset.str[:3] + ":" + offset.str[3:]).to_numpy())
+
+
+def _power(args: argparse.Namespace) -> None:
+    from weather.readers import read_weather  # noqa: I001  (lazy until weather.readers lands)
+    from weather.synthetic import typical_year
+
+    hub = get_hub(args.hub)
+    weather = (read_weather(args.weather) if args.weather is not None
+               else typical_year(hub, year=args.year, seed=args.seed))
+    output = park_output(weather, args.solar_mw, args.wind_mw, tracking=args.tracking)
+    summary = {"hub": hub.name, "weather": weather.source, "tracking": args.tracking,
+               **power_summary(weather, output, args.solar_mw, args.wind_mw)}
+    if args.out is not None:
+        table = output.copy()
+        table.insert(0, "time", _iso_local_times(output.index))
+        table.to_csv(args.out, index=False, float_format="%.3f")
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    print(f"{hub.name} ({hub.name_zh}), weather: {weather.source}, {summary['hours']:.0f} h")
+    print(f"  GHI {summary['ghi_kwh_m2']:.0f} kWh/m2, mean air temperature "
+          f"{summary['temp_air_mean_c']:.1f} degC, mean wind "
+          f"{summary['wind_speed_hub_mean_ms']:.2f} m/s at {summary['hub_height_m']:.0f} m")
+    for park, label in (("solar", f"PV {'tracking' if args.tracking else 'fixed tilt'}"), ("wind", "wind")):
+        capacity = summary[f"{park}_mw"]
+        if capacity == 0:
+            continue
+        print(f"  {label:<18} {capacity:8.1f} MW  {summary[f'{park}_energy_mwh']:10.0f} MWh  "
+              f"capacity factor {summary[f'{park}_capacity_factor']:6.1%}  "
+              f"{summary[f'{park}_full_load_hours']:5.0f} full-load h")
+    if args.out is not None:
+        print(f"  hourly output written to {args.out}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``suandian`` command."""
     parser = argparse.ArgumentParser(
@@ -42,6 +83,19 @@ def build_parser() -> argparse.ArgumentParser:
     hubs = commands.add_parser("hubs", help="list the hub catalogue")
     hubs.add_argument("--json", action="store_true", help="print a JSON list of hubs")
     hubs.set_defaults(handler=_hubs)
+
+    power = commands.add_parser("power", help="hourly output of a hub's PV and wind parks")
+    power.add_argument("--hub", required=True, help="catalogue hub name (see `suandian hubs`)")
+    power.add_argument("--weather", type=Path, help="weather file (EPW, TMY3, PVGIS, CSV); default: the "
+                       "hub's offline typical year")
+    power.add_argument("--solar-mw", type=float, default=100.0, help="PV DC nameplate [MWp] (default 100)")
+    power.add_argument("--wind-mw", type=float, default=100.0, help="wind nameplate [MW] (default 100)")
+    power.add_argument("--tracking", action="store_true", help="single-axis tracking PV (default fixed tilt)")
+    power.add_argument("--out", type=Path, help="write hourly solar_kw, wind_kw to this CSV file")
+    power.add_argument("--json", action="store_true", help="print the summary as JSON")
+    power.add_argument("--seed", type=int, default=0, help="typical-year seed (default 0)")
+    power.add_argument("--year", type=int, default=2025, help="typical-year calendar year (default 2025)")
+    power.set_defaults(handler=_power)
     return parser
 
 
