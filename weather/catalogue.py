@@ -91,7 +91,10 @@ class Hub:
 
     Units: ``lat``/``lon`` [deg], ``elevation_m`` [m], ``grid_factor_kg_per_kwh`` [kgCO2/kWh],
     ``ghi_monthly_kwh_m2`` [kWh/m2 per month], ``temp_monthly_c`` [degC],
-    ``wind_speed_100m_ms`` [m/s].
+    ``wind_speed_100m_ms`` [m/s], ``wind_weibull_k`` [-]. The wind cycle fields shape the typical
+    year (weather/synthetic.py): ``wind_seasonal_amplitude`` [-] and ``wind_windiest_month`` [1-12] of
+    the seasonal scale factor, ``wind_diurnal_amplitude`` [-] of the night-peaking diurnal factor; their
+    defaults (no cycle) apply only to hubs built outside the catalogue.
     """
 
     name: str
@@ -113,6 +116,9 @@ class Hub:
     temp_monthly_c: tuple[float, ...]
     wind_speed_100m_ms: float
     wind_weibull_k: float
+    wind_seasonal_amplitude: float = 0.0
+    wind_windiest_month: int = 1
+    wind_diurnal_amplitude: float = 0.0
 
     def carbon_series(self, index: pd.DatetimeIndex) -> pd.Series:
         """Flat provincial average grid carbon intensity at each time of ``index`` [gCO2/kWh].
@@ -198,6 +204,9 @@ def load_catalogue() -> dict[str, Hub]:
             temp_monthly_c=tuple(row["temp_monthly_c"]),
             wind_speed_100m_ms=row["wind_speed_100m_ms"],
             wind_weibull_k=row["wind_weibull_k"],
+            wind_seasonal_amplitude=row["wind_seasonal_amplitude"],
+            wind_windiest_month=row["wind_windiest_month"],
+            wind_diurnal_amplitude=row["wind_diurnal_amplitude"],
         )
     return hubs
 

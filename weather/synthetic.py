@@ -1,0 +1,308 @@
+"""The offline typical year: hourly weather for any catalogue hub from clear-sky physics and climatology.
+
+:func:`typical_year` builds a reproducible year of hourly weather for a hub with no file and no network,
+so the main job runs anywhere. Every step is vectorised over the hours of the year.
+
+Time convention
+---------------
+The index is UTC and labels the *start* of each hourly interval (DESIGN.md). Interval means are
+represented by the value at the interval mid-point: solar position, clear-sky irradiance and the
+diurnal cycles are all evaluated at ``label + 30 min``. The year is the *local* calendar year in
+Asia/Shanghai (8760 rows, 8784 in a leap year); months are local months.
+
+Irradiance
+----------
+1. Clear-sky GHI from the Ineichen-Perez model with pvlib's shipped monthly Linke turbidity climatology
+   (``pvlib.location.Location.get_clearsky``; Ineichen & Perez 2002, Solar Energy 73(3) 151-157,
+   doi:10.1016/S0038-092X(02)00045-2), at the interval mid-point.
+2. Cloudiness as a clear-sky index ``kc = KC_MAX * expit(x)``, where ``x`` is a daily AR(1) process on
+   the logit scale (day-to-day persistence) plus an hourly AR(1) perturbation (passing clouds). The
+   monthly offset of ``x`` is solved by bisection so that each local month's GHI equals the hub's
+   ``ghi_monthly_kwh_m2`` exactly (Feb is scaled by 29/28 in a leap year: the catalogue holds the
+   monthly sums of a 365-day typical year). ``KC_MAX`` bounds GHI at 1.05 x clear sky.
+3. DNI and DHI from GHI with the Erbs decomposition (Erbs, Klein & Duffie 1982, Solar Energy 28(4)
+   293-302, doi:10.1016/0038-092X(82)90302-4; ``pvlib.irradiance.erbs``), which closes
+   ``GHI = DNI cos(z) + DHI`` by construction.
+
+Air temperature
+---------------
+Monthly means ``temp_monthly_c`` (read from the CSWD files) are interpolated piecewise linearly between
+mid-month nodes chosen so that the monthly means equal the catalogue's exactly. On top: a diurnal cycle with
+its minimum at sunrise and maximum at 15:00 local solar time, whose daily range grows with the day's
+clear-sky index, and AR(1) synoptic anomalies. The monthly means of the perturbations are removed
+with the same mean-preserving interpolation, so the monthly means stay the catalogue's.
+
+Wind at 100 m (hub-height resource)
+-----------------------------------
+The CSWD station wind is a 10 m town reading in whole m/s and understates wind-farm sites
+(SOURCES.md of the shared weather files), so the typical year is calibrated instead to the
+catalogue's hub-height resource: annual mean ``wind_speed_100m_ms`` and Weibull shape
+``wind_weibull_k`` at 100 m. These are ASSUMPTION values (hubs.toml explains them): representative
+utility wind-farm sites in each region, about 6-7 m/s on the northern and north-western plateaus and
+on the Yunnan-Guizhou ridges (regions the CMA *2023 China Wind and Solar Energy Resources Bulletin*
+names as good wind resource areas), 4-5.5 m/s in the Sichuan basin and the humid south-east, with
+k of 1.8-2.1; no gridded 100 m data set was available offline to read them from. As a check of the
+level, a modern 3.3 MW low-wind turbine (windpowerlib V126/3300 at 117 m, air-density corrected)
+gives capacity factors of about 0.29-0.35 on the western hubs' typical years, a little above the
+roughly 2000-2500 full-load hours of the northern provincial fleets.
+
+The hourly speed is a Gaussian copula: a standard-normal process made of a synoptic AR(1) (e-folding
+time 48 h) and a mesoscale AR(1) (6 h), lag-1 autocorrelation about 0.94, with its monthly means
+removed (a typical year has typical months), mapped through the Weibull quantile function. Its scale
+is modulated by
+
+- a seasonal cycle ``1 + A_s cos(2 pi (t - t_peak) / year)`` peaking mid-``wind_windiest_month``:
+  northern China is windiest in spring and calmest in late summer-autumn (Observation analysis of wind
+  climate in China for 1971-2017, Energy Reports 7, Nov 2021, CMA station data; Li, Wang & Tang 2007,
+  winter and spring windier than summer and autumn); the amplitudes are ASSUMPTIONS per hub;
+- a diurnal cycle ``1 + A_d cos(2 pi (h - 1) / 24)`` in local solar hours, strongest around 01:00:
+  at 100 m over land the nocturnal stable boundary layer decouples the flow from the surface and
+  night winds exceed midday winds (Stull 1988, An Introduction to Boundary Layer Meteorology, ch. 1 and
+  12, the nocturnal jet); ASSUMPTION for the amplitude and the phase.
+
+The Weibull shape of the unmodulated process is raised so that the modulated series keeps the
+catalogue's coefficient of variation, and the year is rescaled to the catalogue's annual mean exactly.
+
+Pressure is constant at the hub's elevation from the standard-atmosphere barometric formula
+(``pvlib.atmosphere.alt2pres``; U.S. Standard Atmosphere 1976).
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+import pandas as pd
+import pvlib
+from scipy.optimize import brentq
+from scipy.signal import lfilter
+from scipy.special import expit, gamma, ndtr
+
+from weather.catalogue import TIMEZONE, Hub, get_hub
+from weather.errors import WeatherInputError
+from weather.frame import WeatherData
+
+WIND_HEIGHT_M = 100.0
+HALF_HOUR = pd.Timedelta(minutes=30)
+
+# Cloudiness process. ASSUMPTIONS, chosen so that daily clear-sky indices range from overcast (~0.15)
+# to clear (~1.0) and clear days are steady while broken-cloud days vary hour to hour.
+KC_MAX = 1.05          # upper bound of the hourly clear-sky index [-] (mild cloud enhancement)
+DAILY_LOGIT_SD = 1.3   # standard deviation of the daily clear-sky index on the logit scale [-]
+DAILY_PERSISTENCE = 0.5  # lag-1 (day-to-day) autocorrelation of the daily logit [-]
+HOURLY_LOGIT_SD = 0.6  # standard deviation of the hourly perturbation on the logit scale [-]
+HOURLY_PERSISTENCE = 0.7  # lag-1 (hour-to-hour) autocorrelation of the hourly perturbation [-]
+
+# Temperature. Daily range DTR = DTR_OVERCAST_C + DTR_PER_KC_C x daily clear-sky index: ASSUMPTION,
+# a least-squares fit of the daily range against the daily clear-sky index over the 12 CSWD stations
+# gives slopes 5-13 degC and intercepts 0-5 degC (checked for this module; Shanghai lowest).
+DTR_OVERCAST_C = 2.5
+DTR_PER_KC_C = 11.0
+TEMP_MAX_SOLAR_HOUR = 15.0  # ASSUMPTION: CSWD hourly means peak at 15-16 h local standard time
+SYNOPTIC_TEMP_SD_C = 2.2    # ASSUMPTION: CSWD daily means depart from their 31-day mean by 1.3-3.8 degC sd
+SYNOPTIC_TEMP_HOURS = 72.0  # ASSUMPTION: e-folding time of temperature anomalies [h]
+
+# Wind copula. ASSUMPTIONS: synoptic (2 days) and mesoscale (6 h) e-folding times with 70:30 variance
+# shares give a lag-1 autocorrelation of about 0.94, inside the 0.9-0.97 typical of hourly hub-height
+# wind; the diurnal maximum is at 01:00 local solar time.
+WIND_SYNOPTIC_HOURS = 48.0
+WIND_MESOSCALE_HOURS = 6.0
+WIND_SYNOPTIC_SHARE = 0.7
+WIND_DIURNAL_PEAK_SOLAR_HOUR = 1.0
+
+
+def typical_year(hub: Hub | str, year: int = 2025, seed: int = 0) -> WeatherData:
+    """A reproducible typical year of hourly weather for a catalogue hub.
+
+    Parameters
+    ----------
+    hub : Hub or str
+        The hub, or its catalogue name (e.g. ``"zhongwei"``).
+    year : int
+        Local (Asia/Shanghai) calendar year of the index; 8784 hours in a leap year.
+    seed : int
+        Non-negative random seed. The generator is ``numpy.random.default_rng(seed + offset)`` with a
+        stable offset per hub name, so hubs differ and the same (hub, year, seed) gives identical
+        numbers.
+
+    Returns
+    -------
+    WeatherData
+        Hourly frame on a UTC index labelling interval starts, columns ``ghi``, ``dni``, ``dhi``
+        [W/m2], ``temp_air`` [degC], ``wind_speed`` [m/s] at ``wind_height_m`` = 100 m, ``pressure``
+        [Pa]; ``source`` is ``"typical year <hub> (seed <seed>)"``.
+
+    Raises
+    ------
+    WeatherInputError
+        For a bad year or seed, or monthly GHI beyond what the clear sky can give.
+    UnknownHubError
+        For an unknown hub name.
+    """
+    hub = get_hub(hub) if isinstance(hub, str) else hub
+    _check_int("year", year, 1901, 2099, "a calendar year such as 2025")
+    _check_int("seed", seed, 0, 2**62, "a non-negative integer such as 0")
+    rng = np.random.default_rng(seed + zlib.crc32(hub.name.encode("utf-8")))
+
+    index = pd.date_range(f"{year}-01-01", f"{year + 1}-01-01", freq="h", tz=TIMEZONE,
+                          inclusive="left").tz_convert("UTC")
+    mid = index + HALF_HOUR
+    local = mid.tz_convert(TIMEZONE)
+    month = local.month.to_numpy() - 1
+    day = (local.day_of_year.to_numpy() - 1)
+    year_fraction = (local.day_of_year.to_numpy() - 1 + local.hour.to_numpy() / 24.0
+                     + local.minute.to_numpy() / 1440.0) / (366.0 if local.is_leap_year[0] else 365.0)
+
+    location = pvlib.location.Location(hub.lat, hub.lon, tz="UTC", altitude=hub.elevation_m)
+    solpos = location.get_solarposition(mid)
+    clear = location.get_clearsky(mid, model="ineichen", solar_position=solpos)
+    solar_hour = _solar_hour(mid, hub.lon)
+
+    ghi, daily_kc = _cloudy_ghi(hub, clear["ghi"].to_numpy(), month, day, index, rng)
+    split = pvlib.irradiance.erbs(ghi, solpos["zenith"].to_numpy(), mid)
+    temp_air = _temperature(hub, month, day, year_fraction, solar_hour, mid, daily_kc, rng)
+    wind = _wind(hub, month, year_fraction, solar_hour, rng)
+
+    data = pd.DataFrame({
+        "ghi": ghi,
+        "dni": split["dni"].to_numpy(),
+        "dhi": split["dhi"].to_numpy(),
+        "temp_air": temp_air,
+        "wind_speed": wind,
+        "pressure": np.full(len(index), float(pvlib.atmosphere.alt2pres(hub.elevation_m))),
+    }, index=index)
+    return WeatherData(data=data, latitude=hub.lat, longitude=hub.lon, elevation_m=hub.elevation_m,
+                       wind_height_m=WIND_HEIGHT_M, source=f"typical year {hub.name} (seed {seed})")
+
+
+def _check_int(field: str, value: object, low: int, high: int, expected: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or not low <= value <= high:
+        raise WeatherInputError(f"{field}: expected {expected} (integer {low}..{high}), got {value!r}; "
+                                f"pass an integer {field}")
+
+
+def _solar_hour(mid: pd.DatetimeIndex, longitude: float) -> np.ndarray:
+    """Local apparent solar time of each mid-point [h, 0..24)."""
+    equation_of_time = pvlib.solarposition.equation_of_time_spencer71(mid.day_of_year.to_numpy())
+    hour_angle = pvlib.solarposition.hour_angle(mid, longitude, equation_of_time)
+    return np.mod(12.0 + np.asarray(hour_angle) / 15.0, 24.0)
+
+
+def _ar1(rng: np.random.Generator, size: int, phi: float) -> np.ndarray:
+    """A stationary AR(1) series with unit variance and lag-1 autocorrelation ``phi``."""
+    shocks = rng.standard_normal(size) * np.sqrt(1.0 - phi**2)
+    first = rng.standard_normal()
+    return lfilter([1.0], [1.0, -phi], shocks, zi=[phi * first])[0]
+
+
+def _month_mean_preserving(values: np.ndarray, month: np.ndarray, year_fraction: np.ndarray) -> np.ndarray:
+    """A continuous periodic curve whose mean over the hours of each month equals ``values[month]``.
+
+    Piecewise linear between nodes at the middle of each month (wrapping round the year); the 12 node
+    values solve the 12 monthly-mean conditions on the actual hourly grid. The system is diagonally
+    dominant (a month's own node carries about 3/4 of its mean), so noisy monthly means are not
+    amplified, unlike a 12-term trigonometric interpolation.
+    """
+    counts = np.bincount(month, minlength=12)
+    nodes = np.bincount(month, weights=year_fraction, minlength=12) / counts
+    periodic_nodes = np.r_[nodes[-1] - 1.0, nodes, nodes[0] + 1.0]
+    hats = np.column_stack([np.interp(year_fraction, periodic_nodes, np.r_[unit[-1], unit, unit[0]])
+                            for unit in np.eye(12)])
+    monthly = np.column_stack([np.bincount(month, weights=hat, minlength=12) / counts for hat in hats.T])
+    return hats @ np.linalg.solve(monthly, np.asarray(values, dtype=float))
+
+
+def _monthly_means(series: np.ndarray, month: np.ndarray) -> np.ndarray:
+    return np.bincount(month, weights=series, minlength=12) / np.bincount(month, minlength=12)
+
+
+def _cloudy_ghi(hub: Hub, clear_ghi: np.ndarray, month: np.ndarray, day: np.ndarray,
+                index: pd.DatetimeIndex, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Hourly GHI [W/m2] calibrated to the monthly sums, and the daily clear-sky index per hour [-]."""
+    n_days = day.max() + 1
+    daily = DAILY_LOGIT_SD * _ar1(rng, n_days, DAILY_PERSISTENCE)
+    hourly = HOURLY_LOGIT_SD * _ar1(rng, len(clear_ghi), HOURLY_PERSISTENCE)
+    deviation = daily[day] + hourly
+
+    days_in_month = np.bincount(month, minlength=12) / 24.0
+    typical_days = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=float)
+    target_wh = np.asarray(hub.ghi_monthly_kwh_m2) * 1000.0 * days_in_month / typical_days
+    clear_wh = np.bincount(month, weights=clear_ghi, minlength=12)
+    ratio = target_wh / clear_wh
+    if np.any(ratio >= 0.97 * KC_MAX):
+        worst = int(np.argmax(ratio))
+        raise WeatherInputError(
+            f"ghi_monthly_kwh_m2: expected monthly GHI below {0.97 * KC_MAX:.2f} x the clear-sky sum "
+            f"at {hub.name} ({clear_wh[worst] / 1000:.1f} kWh/m2 in month {worst + 1}), got "
+            f"{hub.ghi_monthly_kwh_m2[worst]}; check the units (kWh/m2 per month) and the hub position")
+
+    # Bisection on the 12 monthly logit offsets at once: monthly GHI rises monotonically with the offset.
+    low, high = np.full(12, -12.0), np.full(12, 12.0)
+    for _ in range(60):
+        offset = 0.5 * (low + high)
+        kc = KC_MAX * expit(offset[month] + deviation)
+        too_bright = np.bincount(month, weights=clear_ghi * kc, minlength=12) > target_wh
+        high = np.where(too_bright, offset, high)
+        low = np.where(too_bright, low, offset)
+    offset = 0.5 * (low + high)
+    ghi = clear_ghi * KC_MAX * expit(offset[month] + deviation)
+    ghi = ghi * (target_wh / np.bincount(month, weights=ghi, minlength=12))[month]  # remove bisection residue
+    daily_kc = KC_MAX * expit(offset[month] + daily[day])
+    return ghi, daily_kc
+
+
+def _temperature(hub: Hub, month: np.ndarray, day: np.ndarray, year_fraction: np.ndarray,
+                 solar_hour: np.ndarray, mid: pd.DatetimeIndex, daily_kc: np.ndarray,
+                 rng: np.random.Generator) -> np.ndarray:
+    """Hourly air temperature [degC] with the catalogue's monthly means."""
+    seasonal = _month_mean_preserving(np.asarray(hub.temp_monthly_c), month, year_fraction)
+
+    # Sunrise in local solar hours from declination: cos(H0) = -tan(lat) tan(decl).
+    declination = pvlib.solarposition.declination_spencer71(mid.day_of_year.to_numpy())
+    cos_h0 = np.clip(-np.tan(np.radians(hub.lat)) * np.tan(declination), -1.0, 1.0)
+    sunrise = 12.0 - np.degrees(np.arccos(cos_h0)) / 15.0
+    # Half-cosines: -1 at sunrise up to +1 at the afternoon maximum, back down to -1 at next sunrise.
+    # Each half averages zero, so the shape has a zero daily mean.
+    rising = (solar_hour >= sunrise) & (solar_hour < TEMP_MAX_SOLAR_HOUR)
+    since_peak = np.mod(solar_hour - TEMP_MAX_SOLAR_HOUR, 24.0)
+    shape = np.where(rising,
+                     -np.cos(np.pi * (solar_hour - sunrise) / (TEMP_MAX_SOLAR_HOUR - sunrise)),
+                     np.cos(np.pi * since_peak / (24.0 + sunrise - TEMP_MAX_SOLAR_HOUR)))
+    # Daily range from the day's clear-sky index, interpolated hour by hour to avoid steps at midnight.
+    first_of_day = np.r_[0, np.flatnonzero(np.diff(day)) + 1]
+    hours = np.arange(len(day), dtype=float)
+    half_range = 0.5 * (DTR_OVERCAST_C + DTR_PER_KC_C * daily_kc)
+    half_range = np.interp(hours, first_of_day + 11.5, half_range[first_of_day])
+
+    anomaly = SYNOPTIC_TEMP_SD_C * _ar1(rng, len(day), np.exp(-1.0 / SYNOPTIC_TEMP_HOURS))
+    perturbation = half_range * shape + anomaly
+    perturbation -= _month_mean_preserving(_monthly_means(perturbation, month), month, year_fraction)
+    return seasonal + perturbation
+
+
+def _weibull_cv2(shape_k: float) -> float:
+    """Squared coefficient of variation of a Weibull distribution with shape ``shape_k`` [-]."""
+    return gamma(1.0 + 2.0 / shape_k) / gamma(1.0 + 1.0 / shape_k) ** 2 - 1.0
+
+
+def _wind(hub: Hub, month: np.ndarray, year_fraction: np.ndarray, solar_hour: np.ndarray,
+          rng: np.random.Generator) -> np.ndarray:
+    """Hourly wind speed at 100 m [m/s] with the catalogue's annual mean and Weibull shape."""
+    synoptic = _ar1(rng, len(month), np.exp(-1.0 / WIND_SYNOPTIC_HOURS))
+    mesoscale = _ar1(rng, len(month), np.exp(-1.0 / WIND_MESOSCALE_HOURS))
+    gauss = np.sqrt(WIND_SYNOPTIC_SHARE) * synoptic + np.sqrt(1.0 - WIND_SYNOPTIC_SHARE) * mesoscale
+    gauss -= _month_mean_preserving(_monthly_means(gauss, month), month, year_fraction)
+    gauss = (gauss - gauss.mean()) / gauss.std()
+
+    peak_fraction = (hub.wind_windiest_month - 0.5) / 12.0
+    modulation = ((1.0 + hub.wind_seasonal_amplitude * np.cos(2.0 * np.pi * (year_fraction - peak_fraction)))
+                  * (1.0 + hub.wind_diurnal_amplitude
+                     * np.cos(2.0 * np.pi * (solar_hour - WIND_DIURNAL_PEAK_SOLAR_HOUR) / 24.0)))
+    # Speed = modulation x Weibull variate; CV^2 of a product: (1 + cv_w^2)(1 + cv_m^2) - 1.
+    modulation_cv2 = np.mean(modulation**2) / np.mean(modulation) ** 2 - 1.0
+    base_cv2 = (1.0 + _weibull_cv2(hub.wind_weibull_k)) / (1.0 + modulation_cv2) - 1.0
+    base_k = brentq(lambda k: _weibull_cv2(k) - base_cv2, 0.5, 20.0)
+    # Weibull quantile of the normal copula; ndtr(-z) = 1 - Phi(z) keeps the upper tail exact.
+    unit_weibull = (-np.log(ndtr(-gauss))) ** (1.0 / base_k)
+    speed = modulation * unit_weibull
+    return speed * (hub.wind_speed_100m_ms / speed.mean())
