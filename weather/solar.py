@@ -203,12 +203,14 @@ def pv_power_kw(weather: WeatherData, park: PVPark) -> pd.Series:
     position.index = data.index
     tilt, azimuth = _surface(park, weather, position)
 
-    dni_extra = pvlib.irradiance.get_extra_radiation(midpoints, method="spencer")
+    # Day of year as an array: pvlib 0.16 reads DatetimeIndex.dayofyear, deprecated in pandas 3.1.
+    dni_extra = pvlib.irradiance.get_extra_radiation(midpoints.tz_convert("UTC").day_of_year.to_numpy(),
+                                                     method="spencer")
     airmass = pvlib.atmosphere.get_relative_airmass(position["apparent_zenith"], model="kastenyoung1989")
     ghi, dni, dhi = (data[column].clip(lower=0.0) for column in ("ghi", "dni", "dhi"))
     poa = pvlib.irradiance.get_total_irradiance(
         tilt, azimuth, position["apparent_zenith"], position["azimuth"], dni, ghi, dhi,
-        dni_extra=dni_extra.to_numpy(), airmass=airmass, albedo=_albedo(data), model="perez",
+        dni_extra=dni_extra, airmass=airmass, albedo=_albedo(data), model="perez",
         model_perez="allsitescomposite1990")
     poa = poa.fillna(0.0)
     aoi = pvlib.irradiance.aoi(tilt, azimuth, position["apparent_zenith"], position["azimuth"])
