@@ -13,7 +13,8 @@ that frame and is the only place where degC -> K happens for wind. Models, all e
    (windpowerlib ``power_curve`` with ``density_correction=True``: the curve's wind speeds are scaled by
    ``(1.225 / rho) ** p``, p = 1/3 up to 7.5 m/s rising to 2/3 at 12.5 m/s, after Svenningsen 2010);
 5. cut-out: zero output when the hub-height wind reaches the last wind speed of the standard curve (the
-   controller acts on measured wind, so the density shift of the curve must not move the cut-out);
+   controller acts on measured wind, so the density shift of the curve must not move the cut-out; the
+   curve is held at its last value beyond it before the density correction);
 6. park: number of turbines = nameplate / turbine rating (fractional, so the nameplate is exact), then
    wake and availability losses as constant factors.
 
@@ -125,6 +126,21 @@ def _turbine(turbine_type: str, hub_height_m: float) -> WindTurbine:
     return WindTurbine(turbine_type=turbine_type, hub_height=hub_height_m)
 
 
+@cache
+def _turbine_held_at_top(turbine_type: str, hub_height_m: float) -> WindTurbine:
+    """The turbine with its curve held at its last value up to twice the cut-out speed.
+
+    windpowerlib's density correction scales the curve's wind speeds, which in dense air pulls the last
+    point below the cut-out and would give zero power at rated wind; the cut-out is applied afterwards on
+    the hub-height wind instead (:func:`wind_power_kw`).
+    """
+    turbine = WindTurbine(turbine_type=turbine_type, hub_height=hub_height_m)
+    curve = turbine.power_curve
+    top = pd.DataFrame({"wind_speed": [2.0 * curve["wind_speed"].max()], "value": [curve["value"].iloc[-1]]})
+    turbine.power_curve = pd.concat([curve, top], ignore_index=True)
+    return turbine
+
+
 def windpowerlib_weather(weather: WeatherData, park: WindPark) -> pd.DataFrame:
     """The canonical frame as windpowerlib's two-level ``(variable, height)`` weather frame.
 
@@ -158,7 +174,8 @@ def windpowerlib_weather(weather: WeatherData, park: WindPark) -> pd.DataFrame:
 
 
 def _model_chain(weather: WeatherData, park: WindPark) -> ModelChain:
-    chain = ModelChain(park.turbine(), wind_speed_model="logarithmic", temperature_model="linear_gradient",
+    turbine = _turbine_held_at_top(park.turbine_type, park.hub_height_m)
+    chain = ModelChain(turbine, wind_speed_model="logarithmic", temperature_model="linear_gradient",
                        density_model="ideal_gas", power_output_model="power_curve", density_correction=True)
     return chain.run_model(windpowerlib_weather(weather, park))
 
