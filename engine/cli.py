@@ -18,6 +18,8 @@ from engine.errors import InfeasibleError, ScenarioError, SolverError
 from weather.catalogue import TIMEZONE, get_hub, load_catalogue
 from weather.errors import WeatherInputError
 from weather.power import park_output, power_summary
+from weather.readers import read_weather
+from weather.synthetic import typical_year
 
 EXIT_BAD_INPUT = 2
 EXIT_SOLVE_FAILED = 3
@@ -42,9 +44,6 @@ def _iso_local_times(index: pd.DatetimeIndex) -> pd.Index:
 
 
 def _power(args: argparse.Namespace) -> None:
-    from weather.readers import read_weather  # noqa: I001  (lazy until weather.readers lands)
-    from weather.synthetic import typical_year
-
     hub = get_hub(args.hub)
     weather = (read_weather(args.weather) if args.weather is not None
                else typical_year(hub, year=args.year, seed=args.seed))

@@ -1,0 +1,52 @@
+"""Tests of `suandian power`: JSON summary, CSV output and its time format, bad input."""
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from engine.cli import main
+
+SUMMARY_KEYS = {"hours", "ghi_kwh_m2", "temp_air_mean_c", "wind_speed_hub_mean_ms", "solar_capacity_factor",
+                "wind_capacity_factor", "solar_full_load_hours", "wind_full_load_hours"}
+
+
+def test_json_summary_and_csv(tmp_path, capsys):
+    out = tmp_path / "power.csv"
+    code = main(["power", "--hub", "zhongwei", "--solar-mw", "50", "--wind-mw", "20", "--out", str(out),
+                 "--json"])
+    assert code == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert SUMMARY_KEYS <= summary.keys()
+    assert summary["hours"] == 8760
+
+    table = pd.read_csv(out)
+    assert list(table.columns) == ["time", "solar_kw", "wind_kw"]
+    assert len(table) == 8760
+    assert table["time"].iloc[0] == "2025-01-01T00:00:00+08:00"
+    assert table["time"].iloc[-1] == "2025-12-31T23:00:00+08:00"
+    assert table["solar_kw"].max() <= 50_000.0
+    assert table["wind_kw"].sum() / 1000.0 == pytest.approx(summary["wind_full_load_hours"] * 20, rel=1e-4)
+
+
+def test_human_summary(capsys):
+    assert main(["power", "--hub", "guian", "--wind-mw", "0", "--tracking"]) == 0
+    text = capsys.readouterr().out
+    assert "guian" in text and "capacity factor" in text and "tracking" in text
+
+
+def test_bad_hub_exits_2_with_one_line():
+    result = subprocess.run([sys.executable, "-m", "engine.cli", "power", "--hub", "atlantis"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "atlantis" in lines[0] and "Traceback" not in result.stderr
+
+
+def test_negative_capacity_exits_2(capsys):
+    assert main(["power", "--hub", "zhongwei", "--solar-mw", "-1"]) == 2
+    assert "solar_mw" in capsys.readouterr().err
