@@ -73,6 +73,8 @@ from scipy.stats import norm
 
 from weather.catalogue import TIMEZONE
 from weather.errors import WeatherInputError
+from weather.power import KW_PER_MW, park_output
+from weather.readers.forecast import ForecastData
 
 POWER_COLUMNS = ("solar_kw", "wind_kw")
 HOUR = pd.Timedelta(hours=1)
@@ -544,7 +546,7 @@ def forecast_set_from_frame(table: pd.DataFrame, solar_kw_nameplate: float, wind
         raise WeatherInputError("table.valid_time: expected valid times at or after the issue on one regular "
                                 "step, got negative or irregular leads; resample the forecast file")
     step = pd.Timedelta(distinct[0]) if len(distinct) else HOUR
-    issue_times = pd.DatetimeIndex(np.unique(issues.to_numpy())).tz_localize("UTC")
+    issue_times = issues.unique().sort_values()
     row = issue_times.get_indexer(issues)
     column = np.asarray(leads / step, dtype=np.int64)
     arrays = {}
@@ -557,6 +559,36 @@ def forecast_set_from_frame(table: pd.DataFrame, solar_kw_nameplate: float, wind
                        wind_kw=arrays["wind_kw"], solar_sigma_kw=zeros, wind_sigma_kw=zeros.copy(),
                        solar_nameplate_kw=float(solar_kw_nameplate),
                        wind_nameplate_kw=float(wind_kw_nameplate), source=source)
+
+
+def power_forecast(forecast: ForecastData, solar_mw: float, wind_mw: float,
+                   tracking: bool = False) -> ForecastSet:
+    """Park power forecasts from a forecast file's weather (or its power columns).
+
+    Each issue's forecast weather goes through the same parks as the actual weather
+    (:func:`weather.power.park_output`); power files are taken as they are, clipped to the nameplates.
+
+    Parameters
+    ----------
+    forecast : ForecastData
+        Read by :func:`weather.readers.forecast.read_forecast_csv` or
+        :func:`~weather.readers.forecast.read_open_meteo_json`.
+    solar_mw, wind_mw : float
+        PV DC nameplate [MWp] and wind nameplate [MW].
+    tracking : bool
+        Single-axis tracking PV instead of fixed tilt.
+
+    Returns
+    -------
+    ForecastSet
+        Point forecasts (sigma zero: a file gives no error model).
+    """
+    if forecast.kind == "power":
+        table = forecast.data
+    else:
+        table = pd.concat({issue: park_output(forecast.weather(issue), solar_mw, wind_mw, tracking=tracking)
+                           for issue in forecast.issue_times}, names=["issue_time", "valid_time"])
+    return forecast_set_from_frame(table, solar_mw * KW_PER_MW, wind_mw * KW_PER_MW, source=forecast.source)
 
 
 def _calibrate(truth: np.ndarray, error_unit: np.ndarray, nameplate: float, target: float) -> float:
