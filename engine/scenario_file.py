@@ -99,7 +99,8 @@ WORKLOAD_KEYS = ("name", "origin", "arrival_it_mw", "deadline_hours", "hubs", "d
 LINK_KEYS = ("from", "to", "gbps")
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 KW_PER_MW = 1000.0
-_OFFSET = re.compile(r"(Z|[+-]\d{2}(:?\d{2})?)$")
+_OFFSET = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$")
+_LOCAL_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$")
 
 
 def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
@@ -264,7 +265,7 @@ def _naive_timestamp(start: Any) -> pd.Timestamp | None:
     """``start`` as a naive Timestamp, or None when it is not a naive date-time."""
     if isinstance(start, dt.datetime):
         return None if start.tzinfo is not None else pd.Timestamp(start)
-    if not isinstance(start, str) or _OFFSET.search(start.strip()):
+    if not isinstance(start, str) or not _LOCAL_TIME.match(start.strip()):
         return None
     try:
         stamp = pd.Timestamp(start)
