@@ -190,15 +190,15 @@ def _checked_index(index: pd.Index, source: str) -> pd.DatetimeIndex:
                      f"{index[position].isoformat()} after {index[position - 1].isoformat()}",
                      "sort the rows by time")
     steps = np.diff(index.asi8)
-    step = int(np.min(steps))
-    irregular = np.flatnonzero(steps != step)
+    step = pd.Timedelta(int(np.min(steps)), unit=index.unit)
+    irregular = np.flatnonzero(steps != steps.min())
     if len(irregular):
         position = int(irregular[0])
-        raise _error(source, "index", f"one regular step of {pd.Timedelta(step, unit='ns')}",
+        raise _error(source, "index", f"one regular step of {step}",
                      f"{len(irregular)} irregular steps, first from {index[position].isoformat()} to "
                      f"{index[position + 1].isoformat()}",
                      "fill the gap with measured data or resample the source to a regular step")
-    return pd.DatetimeIndex(index, freq=pd.Timedelta(step, unit=index.unit))
+    return pd.DatetimeIndex(index, freq=step)
 
 
 def _numeric(column: pd.Series, name: str, source: str) -> np.ndarray:
