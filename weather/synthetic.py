@@ -13,7 +13,8 @@ Asia/Shanghai (8760 rows, 8784 in a leap year); months are local months.
 Irradiance
 ----------
 1. Clear-sky GHI from the Ineichen-Perez model with pvlib's shipped monthly Linke turbidity climatology
-   (``pvlib.location.Location.get_clearsky``; Ineichen & Perez 2002, Solar Energy 73(3) 151-157,
+   (``pvlib.clearsky.ineichen`` with ``lookup_linke_turbidity``, the steps of ``Location.get_clearsky``
+   written out on arrays; Ineichen & Perez 2002, Solar Energy 73(3) 151-157,
    doi:10.1016/S0038-092X(02)00045-2), at the interval mid-point.
 2. Cloudiness as a clear-sky index ``kc = KC_MAX * expit(x)``, where ``x`` is a daily AR(1) process on
    the logit scale (day-to-day persistence) plus an hourly AR(1) perturbation (passing clouds). The
@@ -153,20 +154,21 @@ def typical_year(hub: Hub | str, year: int = 2025, seed: int = 0) -> WeatherData
     year_fraction = (local.day_of_year.to_numpy() - 1 + local.hour.to_numpy() / 24.0
                      + local.minute.to_numpy() / 1440.0) / (366.0 if local.is_leap_year[0] else 365.0)
 
-    location = pvlib.location.Location(hub.lat, hub.lon, tz="UTC", altitude=hub.elevation_m)
-    solpos = location.get_solarposition(mid)
-    clear = location.get_clearsky(mid, model="ineichen", solar_position=solpos)
+    solpos = pvlib.solarposition.get_solarposition(mid, hub.lat, hub.lon, altitude=hub.elevation_m)
+    zenith = solpos["zenith"].to_numpy()
+    dni_extra = pvlib.irradiance.get_extra_radiation(mid.day_of_year.to_numpy())
+    clear_ghi = _clear_sky_ghi(hub, mid, solpos["apparent_zenith"].to_numpy(), dni_extra)
     solar_hour = _solar_hour(mid, hub.lon)
 
-    ghi, daily_kc = _cloudy_ghi(hub, clear["ghi"].to_numpy(), month, day, index, rng)
-    split = pvlib.irradiance.erbs(ghi, solpos["zenith"].to_numpy(), mid)
+    ghi, daily_kc = _cloudy_ghi(hub, clear_ghi, month, day, rng)
+    split = pvlib.irradiance.erbs(ghi, zenith, mid.day_of_year.to_numpy())
     temp_air = _temperature(hub, month, day, year_fraction, solar_hour, mid, daily_kc, rng)
     wind = _wind(hub, month, year_fraction, solar_hour, rng)
 
     data = pd.DataFrame({
         "ghi": ghi,
-        "dni": split["dni"].to_numpy(),
-        "dhi": split["dhi"].to_numpy(),
+        "dni": split["dni"],
+        "dhi": split["dhi"],
         "temp_air": temp_air,
         "wind_speed": wind,
         "pressure": np.full(len(index), float(pvlib.atmosphere.alt2pres(hub.elevation_m))),
@@ -186,6 +188,30 @@ def _solar_hour(mid: pd.DatetimeIndex, longitude: float) -> np.ndarray:
     equation_of_time = pvlib.solarposition.equation_of_time_spencer71(mid.day_of_year.to_numpy())
     hour_angle = pvlib.solarposition.hour_angle(mid, longitude, equation_of_time)
     return np.mod(12.0 + np.asarray(hour_angle) / 15.0, 24.0)
+
+
+def _clear_sky_ghi(hub: Hub, mid: pd.DatetimeIndex, apparent_zenith: np.ndarray,
+                   dni_extra: np.ndarray) -> np.ndarray:
+    """Ineichen-Perez clear-sky GHI at the mid-points [W/m2].
+
+    The steps of ``Location.get_clearsky(model="ineichen")`` written out on arrays: pvlib's monthly
+    Linke turbidity at the hub, interpolated linearly between mid-month values (as pvlib's
+    ``interp_turbidity`` does), Kasten-Young relative air mass made absolute with the site pressure.
+    """
+    mid_months = pd.date_range("2025-01-15", periods=12, freq="MS", tz="UTC") + pd.Timedelta(days=14)
+    monthly_turbidity = pvlib.clearsky.lookup_linke_turbidity(mid_months, hub.lat, hub.lon,
+                                                              interp_turbidity=False).to_numpy()
+    nodes = mid_months.day_of_year.to_numpy().astype(float)
+    turbidity = np.interp(mid.day_of_year.to_numpy(), np.r_[nodes[-1] - 365.0, nodes, nodes[0] + 365.0],
+                          np.r_[monthly_turbidity[-1], monthly_turbidity, monthly_turbidity[0]])
+    day = apparent_zenith < 90.0  # the sun is up at the mid-point; night stays 0
+    relative = pvlib.atmosphere.get_relative_airmass(apparent_zenith[day], model="kastenyoung1989")
+    absolute = pvlib.atmosphere.get_absolute_airmass(relative, pvlib.atmosphere.alt2pres(hub.elevation_m))
+    clear = pvlib.clearsky.ineichen(apparent_zenith[day], absolute, turbidity[day],
+                                    altitude=hub.elevation_m, dni_extra=dni_extra[day])
+    ghi = np.zeros(len(mid))
+    ghi[day] = clear["ghi"]
+    return ghi
 
 
 def _ar1(rng: np.random.Generator, size: int, phi: float) -> np.ndarray:
@@ -217,7 +243,7 @@ def _monthly_means(series: np.ndarray, month: np.ndarray) -> np.ndarray:
 
 
 def _cloudy_ghi(hub: Hub, clear_ghi: np.ndarray, month: np.ndarray, day: np.ndarray,
-                index: pd.DatetimeIndex, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Hourly GHI [W/m2] calibrated to the monthly sums, and the daily clear-sky index per hour [-]."""
     n_days = day.max() + 1
     daily = DAILY_LOGIT_SD * _ar1(rng, n_days, DAILY_PERSISTENCE)
