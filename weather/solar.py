@@ -137,11 +137,11 @@ def interval_step(index: pd.DatetimeIndex) -> pd.Timedelta:
     if len(index) < 2:
         raise WeatherInputError(f"weather.data.index: expected at least 2 times to know the step, got "
                                 f"{len(index)}; pass a longer series")
-    steps = np.diff(index.to_numpy())  # timedelta64 in the index's own resolution (ns, us, ...)
-    if not (steps == steps[0]).all() or steps[0] <= np.timedelta64(0):
+    steps = np.diff(index.asi8)  # integers in the index's own resolution (index.unit: ns, us, ...)
+    if not (steps == steps[0]).all() or steps[0] <= 0:
         raise WeatherInputError("weather.data.index: expected a regular, increasing index, got irregular "
                                 "steps; resample the weather to a fixed step")
-    return pd.Timedelta(steps[0])
+    return pd.Timedelta(int(steps[0]), unit=index.unit)
 
 
 def check_weather(weather: WeatherData) -> pd.Timedelta:
