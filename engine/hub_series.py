@@ -34,6 +34,7 @@ from engine.errors import ScenarioError
 from engine.pue import weather_pue
 from engine.scenario import HUB_SERIES
 from weather.catalogue import Hub, load_catalogue
+from weather.errors import WeatherInputError
 from weather.frame import WeatherData
 from weather.power import park_output
 from weather.readers import read_weather
@@ -263,7 +264,10 @@ def _weather(hub: Hub, index: pd.DatetimeIndex, step: pd.Timedelta, weather: str
         reference = typical_year_cached(hub.name, local_years(index, step, hub.timezone)[0], seed)
         reference_temp = reference.data["temp_air"].to_numpy()
     else:
-        read = read_weather(Path(weather))
+        try:
+            read = read_weather(Path(weather))
+        except WeatherInputError as error:
+            raise ScenarioError(f"{key}.weather: the weather file could not be read: {error}") from None
         full = onto_horizon(read, hub, index, step, f"{key}.weather")
         reference_temp = read.data["temp_air"].to_numpy()
     interval = weather_interval(full.data)
