@@ -23,6 +23,8 @@ from weather.synthetic import typical_year
 
 EXIT_BAD_INPUT = 2
 EXIT_SOLVE_FAILED = 3
+DEFAULT_SCENARIO = Path(__file__).with_name("default_scenario.toml")
+"""The bundled east-west example (``examples/east_west.toml``, shipped inside the package)."""
 
 
 def _hubs(args: argparse.Namespace) -> None:
@@ -72,6 +74,31 @@ def _power(args: argparse.Namespace) -> None:
         print(f"  hourly output written to {args.out}")
 
 
+def _run(args: argparse.Namespace) -> None:
+    # engine.run imports cvxpy: import it here so `suandian hubs` and `power` stay quick.
+    from engine.report import HEADLINE_METRICS, METRIC_LABELS, format_value, metric_unit
+    from engine.run import run, write_outputs
+    from engine.scenario_file import load_scenario
+
+    path = args.scenario if args.scenario is not None else DEFAULT_SCENARIO
+    if not Path(path).is_file():
+        raise ScenarioError(f"scenario file: expected an existing TOML file, got {str(path)!r}; check the "
+                            "path (or run `suandian run` with no argument for the bundled example)")
+    scenario = load_scenario(path)
+    result = run(scenario, solver=args.solver)
+    paths = write_outputs(result, args.out)
+    solver = result.coordinated
+    print(f"{scenario.name}: {len(scenario.index)} steps of {scenario.step_hours:g} h, "
+          f"{len(scenario.hubs)} hubs, least {scenario.objective.minimize}; {solver.solver} "
+          f"{solver.status} in {solver.build_seconds + solver.solve_seconds:.1f} s")
+    rows = [(f"{METRIC_LABELS[name]} [{metric_unit(name)}]",
+             format_value(name, result.coordinated_metrics[name]),
+             format_value(name, result.baseline_metrics[name]),
+             format_value(name, result.gains[name], signed=True)) for name in HEADLINE_METRICS]
+    print(pd.DataFrame(rows, columns=["metric", "coordinated", "baseline", "gain"]).to_string(index=False))
+    print(f"wrote {', '.join(str(path) for path in paths.values())}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``suandian`` command."""
     parser = argparse.ArgumentParser(
@@ -95,6 +122,15 @@ def build_parser() -> argparse.ArgumentParser:
     power.add_argument("--seed", type=int, default=0, help="typical-year seed (default 0)")
     power.add_argument("--year", type=int, default=2025, help="typical-year calendar year (default 2025)")
     power.set_defaults(handler=_power)
+
+    run = commands.add_parser("run", help="co-schedule a scenario, compare with the baseline, write outputs")
+    run.add_argument("scenario", nargs="?", type=Path,
+                     help="scenario TOML file; default: the bundled east-west example")
+    run.add_argument("--out", type=Path, default=Path("suandian-out"),
+                     help="output folder for summary.json, schedule.csv, baseline.csv, report.html "
+                     "(default ./suandian-out)")
+    run.add_argument("--solver", default="HIGHS", help="installed cvxpy solver (default HIGHS)")
+    run.set_defaults(handler=_run)
     return parser
 
 

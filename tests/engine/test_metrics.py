@@ -22,7 +22,7 @@ def _hub(name: str, battery: Battery | None = None) -> HubInputs:
     return HubInputs(name=name, it_capacity_kw=300.0, grid_import_kw=300.0, series=series, battery=battery)
 
 
-def _scenario(grid_charging: bool = False, carbon_price: float = 0.0) -> Scenario:
+def hand_scenario(grid_charging: bool = False, carbon_price: float = 0.0) -> Scenario:
     batch = Workload(name="batch", origin="east", arrival_it_kw=pd.Series([30.0, 0.0, 30.0], index=INDEX),
                      deadline_hours=2.0, hubs=("east", "west"), data_tb_per_mwh=0.5)
     battery = Battery(energy_kwh=100.0, power_kw=50.0, grid_charging=grid_charging)
@@ -31,7 +31,7 @@ def _scenario(grid_charging: bool = False, carbon_price: float = 0.0) -> Scenari
                     hubs={"east": _hub("east"), "west": _hub("west", battery)}, workloads=(batch,))
 
 
-def _flows() -> pd.DataFrame:
+def hand_flows() -> pd.DataFrame:
     east = pd.DataFrame({
         "time": INDEX, "hub": "east", "solar_kw": [0.0, 60.0, 0.0], "wind_kw": 0.0,
         "renewable_used_kw": [0.0, 60.0, 0.0], "curtailed_kw": 0.0, "grid_import_kw": [150.0, 90.0, 195.0],
@@ -48,8 +48,8 @@ def _flows() -> pd.DataFrame:
     return pd.concat([east, west], ignore_index=True)[["time", "hub", *FLOW_COLUMNS, "batch_it_kw"]]
 
 
-def _schedule(flows: pd.DataFrame | None = None) -> Schedule:
-    return Schedule(kind="coordinated", flows=_flows() if flows is None else flows, status="optimal",
+def hand_schedule(flows: pd.DataFrame | None = None) -> Schedule:
+    return Schedule(kind="coordinated", flows=hand_flows() if flows is None else flows, status="optimal",
                     objective=None, solver="HIGHS")
 
 
@@ -77,7 +77,7 @@ EXPECTED = {
 
 
 def test_every_metric_matches_the_hand_computation():
-    result = metrics(_scenario(), _schedule())
+    result = metrics(hand_scenario(), hand_schedule())
     totals = {name: value for name, value in result.items() if name != "hubs"}
     assert totals == pytest.approx(EXPECTED["total"], rel=1e-12, abs=1e-15)
     for hub in ("east", "west"):
@@ -85,50 +85,50 @@ def test_every_metric_matches_the_hand_computation():
 
 
 def test_metric_names_are_exactly_the_design_names():
-    result = metrics(_scenario(), _schedule())
+    result = metrics(hand_scenario(), hand_schedule())
     design = set(METRIC_UNITS) - {"carbon_cost_cny"}
     assert set(result) - {"hubs"} == design
     assert all(set(values) == design for values in result["hubs"].values())
 
 
 def test_carbon_price_adds_carbon_cost_and_leaves_energy_cost():
-    result = metrics(_scenario(carbon_price=100.0), _schedule())
+    result = metrics(hand_scenario(carbon_price=100.0), hand_schedule())
     assert result["cost_cny"] == pytest.approx(440.0)
     assert result["carbon_cost_cny"] == pytest.approx(100.0 * 0.2235)
     assert result["hubs"]["west"]["carbon_cost_cny"] == pytest.approx(0.6)
 
 
 def test_grid_charged_battery_discharge_is_not_counted_green():
-    green = green_power_kw(_scenario(grid_charging=True), _flows())
-    west = green[_flows()["hub"] == "west"].to_numpy()
+    green = green_power_kw(hand_scenario(grid_charging=True), hand_flows())
+    west = green[hand_flows()["hub"] == "west"].to_numpy()
     np.testing.assert_allclose(west, [60.0, 60.0, 48.0 - 10.0 - 18.0])
-    share = metrics(_scenario(grid_charging=True), _schedule())["hubs"]["west"]["green_share_hourly"]
+    share = metrics(hand_scenario(grid_charging=True), hand_schedule())["hubs"]["west"]["green_share_hourly"]
     assert share == pytest.approx(140 / 168)
 
 
 def test_all_work_done_in_time_meets_every_deadline():
-    flows = _flows()
+    flows = hand_flows()
     flows.loc[(flows["hub"] == "west") & (flows["time"] == INDEX[1]), "batch_it_kw"] = 20.0
-    assert metrics(_scenario(), _schedule(flows))["deadline_met_share"] == pytest.approx(1.0)
+    assert metrics(hand_scenario(), hand_schedule(flows))["deadline_met_share"] == pytest.approx(1.0)
 
 
 def test_no_deferrable_work_meets_its_deadlines_trivially():
-    scenario = dataclasses.replace(_scenario(), workloads=())
-    flows = _flows().drop(columns="batch_it_kw")
-    result = metrics(scenario, _schedule(flows))
+    scenario = dataclasses.replace(hand_scenario(), workloads=())
+    flows = hand_flows().drop(columns="batch_it_kw")
+    result = metrics(scenario, hand_schedule(flows))
     assert result["deadline_met_share"] == 1.0
     assert result["migrated_it_mwh"] == 0.0
     assert result["network_tb"] == 0.0
 
 
 def test_row_order_does_not_matter():
-    shuffled = _flows().sample(frac=1.0, random_state=7).reset_index(drop=True)
-    assert metrics(_scenario(), _schedule(shuffled)) == metrics(_scenario(), _schedule())
+    shuffled = hand_flows().sample(frac=1.0, random_state=7).reset_index(drop=True)
+    assert metrics(hand_scenario(), hand_schedule(shuffled)) == metrics(hand_scenario(), hand_schedule())
 
 
 def test_invariants_on_random_flows():
     rng = np.random.default_rng(3)
-    flows = _flows()
+    flows = hand_flows()
     for column in ("solar_kw", "wind_kw", "it_kw", "batch_it_kw"):
         flows[column] = rng.uniform(0.0, 100.0, len(flows))
     flows["facility_kw"] = flows["it_kw"] * flows["pue"]
@@ -136,7 +136,7 @@ def test_invariants_on_random_flows():
     flows["curtailed_kw"] = flows["solar_kw"] + flows["wind_kw"] - flows["renewable_used_kw"]
     flows["grid_import_kw"] = flows["facility_kw"] - flows["renewable_used_kw"]
     flows[["battery_charge_kw", "battery_discharge_kw"]] = 0.0
-    result = metrics(_scenario(), _schedule(flows))
+    result = metrics(hand_scenario(), hand_schedule(flows))
     for values in (result, *result["hubs"].values()):
         assert values["renewable_used_mwh"] + values["curtailed_mwh"] == pytest.approx(
             values["renewable_available_mwh"])
@@ -150,10 +150,10 @@ def test_invariants_on_random_flows():
 
 
 def test_gains_are_coordinated_minus_baseline_everywhere():
-    coordinated = metrics(_scenario(), _schedule())
-    flows = _flows()
+    coordinated = metrics(hand_scenario(), hand_schedule())
+    flows = hand_flows()
     flows["grid_import_kw"] *= 2.0
-    baseline = metrics(_scenario(), _schedule(flows))
+    baseline = metrics(hand_scenario(), hand_schedule(flows))
     difference = gains(coordinated, baseline)
     assert set(difference) == set(coordinated)
     assert difference["grid_import_mwh"] == pytest.approx(-0.445)
