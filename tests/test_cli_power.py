@@ -50,3 +50,13 @@ def test_bad_hub_exits_2_with_one_line():
 def test_negative_capacity_exits_2(capsys):
     assert main(["power", "--hub", "zhongwei", "--solar-mw", "-1"]) == 2
     assert "solar_mw" in capsys.readouterr().err
+
+
+def test_weather_file(epw_dir, capsys):
+    """A real CSWD file through --weather: its station wind is 10 m, so the wind CF is low."""
+    path = epw_dir / "CHN_Gansu.Xifengzhen.539230_CSWD.epw"
+    assert main(["power", "--hub", "qingyang", "--weather", str(path), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["ghi_kwh_m2"] == pytest.approx(1515, abs=2)  # FACTS.md, read from the same file
+    assert 0.12 <= summary["solar_capacity_factor"] <= 0.21
+    assert summary["wind_capacity_factor"] < 0.15
