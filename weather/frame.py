@@ -357,7 +357,8 @@ def close_irradiance(data: pd.DataFrame, latitude: float, longitude: float, *,
     """Make DNI consistent with GHI and DHI: GHI = DNI cos(zenith) + DHI in every interval.
 
     GHI is kept as given (it is the measured quantity that annual yields are checked against).
-    With the solar zenith at the middle of each interval (the index labels interval starts)::
+    With the apparent (refraction-corrected) solar zenith at the middle of each interval (the index
+    labels interval starts), the angle pvlib's ModelChain uses for transposition::
 
         DNI = clip((GHI - DHI) / cos(zenith), 0, E0)   for zenith < zenith_cap_deg, else 0
         DHI = GHI - DNI cos(zenith)
@@ -380,7 +381,7 @@ def close_irradiance(data: pd.DataFrame, latitude: float, longitude: float, *,
     pandas.DataFrame
         A copy with ``dni`` and ``dhi`` recomputed [W/m2].
     """
-    zenith = _mid_interval_position(data.index, latitude, longitude)["zenith"].to_numpy()
+    zenith = _mid_interval_position(data.index, latitude, longitude)["apparent_zenith"].to_numpy()
     cos_zenith = np.cos(np.radians(zenith))
     ghi = data["ghi"].to_numpy(dtype=float)
     beam_horizontal = ghi - data["dhi"].to_numpy(dtype=float)
@@ -390,7 +391,7 @@ def close_irradiance(data: pd.DataFrame, latitude: float, longitude: float, *,
     dni[sun_up] = np.clip(beam_horizontal[sun_up] / cos_zenith[sun_up], 0.0, extra_normal[sun_up])
     closed = data.copy()
     closed["dni"] = dni
-    closed["dhi"] = ghi - dni * np.where(sun_up, cos_zenith, 0.0)
+    closed["dhi"] = np.maximum(ghi - dni * np.where(sun_up, cos_zenith, 0.0), 0.0)  # float rounding
     return closed
 
 
