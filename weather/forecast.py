@@ -215,7 +215,7 @@ class ForecastSet:
         issue_time : pandas.Timestamp
             One of :attr:`issue_times` (tz-aware).
         lookahead_hours : float, optional
-            Length of the returned window [h]; default: to the end of the issue's horizon.
+            Length of the returned window [h]; default: to the issue's last valid time with data.
         start : pandas.Timestamp, optional
             First valid time (tz-aware, at or after the issue time); default the issue time.
 
@@ -242,7 +242,11 @@ class ForecastSet:
             raise WeatherInputError(f"start: expected a time on the {self.step} grid at or after the issue "
                                     f"time {issue_time}, got {start}; pass a later, aligned start")
         first = int(first)
-        stop = n_leads if lookahead_hours is None else first + round(lookahead_hours * HOUR / self.step)
+        if lookahead_hours is None:
+            with_data = np.flatnonzero(~np.isnan(self.solar_kw[row]) & ~np.isnan(self.wind_kw[row]))
+            stop = int(with_data[-1]) + 1 if len(with_data) else 0
+        else:
+            stop = first + round(lookahead_hours * HOUR / self.step)
         values = np.column_stack([self.solar_kw[row, first:stop], self.wind_kw[row, first:stop]])
         if stop > n_leads or np.isnan(values).any():
             raise WeatherInputError(f"lookahead_hours: expected a window inside the issue's horizon "
