@@ -143,6 +143,7 @@ def typical_year(hub: Hub | str, year: int = 2025, seed: int = 0) -> WeatherData
     hub = get_hub(hub) if isinstance(hub, str) else hub
     _check_int("year", year, 1901, 2099, "a calendar year such as 2025")
     _check_int("seed", seed, 0, 2**62, "a non-negative integer such as 0")
+    _check_wind_resource(hub)
     rng = np.random.default_rng(seed + zlib.crc32(hub.name.encode("utf-8")))
 
     index = pd.date_range(f"{year}-01-01", f"{year + 1}-01-01", freq="h", tz=TIMEZONE,
@@ -181,6 +182,24 @@ def _check_int(field: str, value: object, low: int, high: int, expected: str) ->
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or not low <= value <= high:
         raise WeatherInputError(f"{field}: expected {expected} (integer {low}..{high}), got {value!r}; "
                                 f"pass an integer {field}")
+
+
+def _check_wind_resource(hub: Hub) -> None:
+    checks = (
+        ("wind_speed_100m_ms", hub.wind_speed_100m_ms, 0.5 <= hub.wind_speed_100m_ms <= 20.0,
+         "a mean 100 m wind speed of 0.5-20 m/s"),
+        ("wind_weibull_k", hub.wind_weibull_k, 1.0 <= hub.wind_weibull_k <= 5.0, "a Weibull shape of 1-5"),
+        ("wind_seasonal_amplitude", hub.wind_seasonal_amplitude, 0.0 <= hub.wind_seasonal_amplitude < 0.5,
+         "a fraction in [0, 0.5)"),
+        ("wind_diurnal_amplitude", hub.wind_diurnal_amplitude, 0.0 <= hub.wind_diurnal_amplitude < 0.5,
+         "a fraction in [0, 0.5)"),
+        ("wind_windiest_month", hub.wind_windiest_month, hub.wind_windiest_month in range(1, 13),
+         "a month number 1-12"),
+    )
+    for field, value, ok, expected in checks:
+        if not ok:
+            raise WeatherInputError(f"{field}: expected {expected} for hub {hub.name}, got {value!r}; "
+                                    "fix the hub's wind resource (weather/hubs.toml)")
 
 
 def _solar_hour(mid: pd.DatetimeIndex, longitude: float) -> np.ndarray:

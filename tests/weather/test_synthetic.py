@@ -191,3 +191,12 @@ def test_unknown_hub_and_impossible_irradiance_are_rejected():
     too_sunny = dataclasses.replace(get_hub("chongqing"), ghi_monthly_kwh_m2=(400.0,) * 12)
     with pytest.raises(WeatherInputError, match="ghi_monthly_kwh_m2"):
         typical_year(too_sunny)
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("wind_speed_100m_ms", -6.0), ("wind_weibull_k", 0.2), ("wind_seasonal_amplitude", 1.2),
+    ("wind_diurnal_amplitude", -0.1), ("wind_windiest_month", 13),
+])
+def test_bad_wind_resource_is_named(field, value):
+    with pytest.raises(WeatherInputError, match=f"^{field}: expected"):
+        typical_year(dataclasses.replace(get_hub("zhongwei"), **{field: value}))
