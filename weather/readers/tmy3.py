@@ -11,6 +11,7 @@ Parsing is :func:`pvlib.iotools.read_tmy3`; this module turns its output into th
 - **Units.** Pressure is given in mbar and converted to Pa (x 100). Wind speed is at 10 m.
 - **Albedo** is kept only when every value is in (0, 1]: files without albedo hold 0
   (:func:`weather.frame.keep_valid_albedo`).
+- **Length.** 8760 records are required: a truncated file is an error.
 - **Irradiance** is kept as given (the NSRDB components are modelled to be consistent); the frame
   passes :func:`weather.frame.validate_weather`.
 """
@@ -31,6 +32,7 @@ TMY3_WIND_HEIGHT_M = 10.0
 #: Year given to a typical year (pvlib's convention for coerced typical years; not a leap year).
 TYPICAL_YEAR = 1990
 PA_PER_MBAR = 100.0
+HOURS_PER_YEAR = 8760
 
 
 def read_tmy3_weather(path: str | Path, *, year: int = TYPICAL_YEAR) -> WeatherData:
@@ -68,6 +70,9 @@ def read_tmy3_weather(path: str | Path, *, year: int = TYPICAL_YEAR) -> WeatherD
         raise WeatherInputError(f"{source}: file: expected a TMY3 file (a station header line, then hourly "
                                 f"records with a 'Date (MM/DD/YYYY)' column); got a file pvlib cannot parse "
                                 f"({error}). Fix: check that the file is a complete TMY3 file") from error
+    if len(raw) != HOURS_PER_YEAR:
+        raise WeatherInputError(f"{source}: records: expected {HOURS_PER_YEAR} hourly records (a TMY3 year); "
+                                f"got {len(raw)}. Fix: the file is empty or truncated: download it again")
     columns = ["ghi", "dni", "dhi", "temp_air", "wind_speed", "pressure", "albedo"]
     missing = [name for name in columns[:6] if name not in raw]
     if missing:
