@@ -136,7 +136,8 @@ def typical_year(hub: Hub | str, year: int = 2025, seed: int = 0) -> WeatherData
     Raises
     ------
     WeatherInputError
-        For a bad year or seed, or monthly GHI beyond what the clear sky can give.
+        For a bad year or seed, an out-of-range wind resource field of the hub, or monthly GHI beyond
+        what the clear sky can give.
     UnknownHubError
         For an unknown hub name.
     """
@@ -151,7 +152,7 @@ def typical_year(hub: Hub | str, year: int = 2025, seed: int = 0) -> WeatherData
     mid = index + HALF_HOUR
     local = mid.tz_convert(TIMEZONE)
     month = local.month.to_numpy() - 1
-    day = (local.day_of_year.to_numpy() - 1)
+    day = local.day_of_year.to_numpy() - 1
     year_fraction = (local.day_of_year.to_numpy() - 1 + local.hour.to_numpy() / 24.0
                      + local.minute.to_numpy() / 1440.0) / (366.0 if local.is_leap_year[0] else 365.0)
 
