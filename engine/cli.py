@@ -17,6 +17,7 @@ import pandas as pd
 from engine.errors import InfeasibleError, ScenarioError, SolverError
 from weather.catalogue import TIMEZONE, get_hub, load_catalogue
 from weather.errors import WeatherInputError
+from weather.forecast import day_ahead_forecast, day_ahead_skill
 from weather.power import park_output, power_summary
 from weather.readers import read_weather
 from weather.synthetic import typical_year
@@ -74,6 +75,27 @@ def _power(args: argparse.Namespace) -> None:
         print(f"  hourly output written to {args.out}")
 
 
+def _forecast(args: argparse.Namespace) -> None:
+    hub = get_hub(args.hub)
+    weather = typical_year(hub, seed=args.seed)
+    actual = park_output(weather, args.solar_mw, args.wind_mw)
+    forecast = day_ahead_forecast(actual, args.solar_mw * 1000.0, args.wind_mw * 1000.0,
+                                  issue_hour=args.issue_hour, seed=args.seed)
+    skill = {"hub": hub.name, "weather": weather.source, "forecast": forecast.source,
+             "solar_mw": args.solar_mw, "wind_mw": args.wind_mw, **day_ahead_skill(actual, forecast)}
+    if args.json:
+        print(json.dumps(skill, ensure_ascii=False, indent=2))
+        return
+    print(f"{hub.name} ({hub.name_zh}): day-ahead forecast ({forecast.source}) against {weather.source}")
+    print("  park   nMAE    nRMSE   bias     skill vs persistence   steps")
+    for park in ("solar", "wind"):
+        if skill[f"{park}_nrmse"] is None:
+            continue
+        print(f"  {park:<6} {skill[f'{park}_nmae']:6.1%}  {skill[f'{park}_nrmse']:6.1%}  "
+              f"{skill[f'{park}_bias']:+6.1%}   {skill[f'{park}_skill_vs_persistence']:6.2f}"
+              f"                 {skill[f'{park}_steps']}")
+
+
 def _run(args: argparse.Namespace) -> None:
     # engine.run imports cvxpy: import it here so `suandian hubs` and `power` stay quick.
     from engine.report import HEADLINE_METRICS, METRIC_LABELS, format_value, metric_unit
@@ -122,6 +144,17 @@ def build_parser() -> argparse.ArgumentParser:
     power.add_argument("--seed", type=int, default=0, help="typical-year seed (default 0)")
     power.add_argument("--year", type=int, default=2025, help="typical-year calendar year (default 2025)")
     power.set_defaults(handler=_power)
+
+    forecast = commands.add_parser("forecast", help="day-ahead forecast skill of a hub's parks "
+                                   "(offline error model against the typical year)")
+    forecast.add_argument("--hub", required=True, help="catalogue hub name (see `suandian hubs`)")
+    forecast.add_argument("--solar-mw", type=float, default=100.0, help="PV DC nameplate [MWp] (default 100)")
+    forecast.add_argument("--wind-mw", type=float, default=100.0, help="wind nameplate [MW] (default 100)")
+    forecast.add_argument("--seed", type=int, default=0, help="weather and forecast-error seed (default 0)")
+    forecast.add_argument("--issue-hour", type=int, default=12,
+                          help="local (Asia/Shanghai) hour of the daily issue (default 12)")
+    forecast.add_argument("--json", action="store_true", help="print the skill scores as JSON")
+    forecast.set_defaults(handler=_forecast)
 
     run = commands.add_parser("run", help="co-schedule a scenario, compare with the baseline, write outputs")
     run.add_argument("scenario", nargs="?", type=Path,

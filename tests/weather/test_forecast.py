@@ -1,9 +1,12 @@
 """Day-ahead forecast generator, ForecastSet, uncertainty and skill."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
 
+from engine.cli import main
 from weather.errors import WeatherInputError
 from weather.forecast import (
     ForecastErrorModel,
@@ -213,3 +216,20 @@ def test_generator_rejects_bad_actual(actual):
         day_ahead_forecast(actual.iloc[:72][["solar_kw"]], NAMEPLATE_KW, NAMEPLATE_KW)
     with pytest.raises(WeatherInputError, match="wind_nrmse"):
         ForecastErrorModel(wind_nrmse=-0.1)
+
+
+def test_cli_forecast_reports_skill_as_json(capsys):
+    assert main(["forecast", "--hub", "zhongwei", "--json", "--seed", "2", "--solar-mw", "50"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["hub"] == "zhongwei" and report["solar_mw"] == 50.0
+    assert report["wind_nrmse"] == pytest.approx(0.15, abs=0.005)
+    assert report["solar_nrmse"] == pytest.approx(0.09, abs=0.005)
+    for park in ("solar", "wind"):
+        assert report[f"{park}_skill_vs_persistence"] > 0
+        assert abs(report[f"{park}_bias"]) < 0.05
+
+
+def test_cli_forecast_bad_input_is_one_line(capsys):
+    assert main(["forecast", "--hub", "atlantis"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "atlantis" in error
