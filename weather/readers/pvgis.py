@@ -22,6 +22,7 @@ rows and a legend of the variables; JSON holds the same under ``inputs.location`
 from __future__ import annotations
 
 import calendar
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +31,9 @@ from pvlib.iotools import read_pvgis_tmy
 from weather.errors import WeatherInputError
 from weather.frame import WeatherData, validate_weather
 from weather.readers.tmy3 import TYPICAL_YEAR
+
+HOURS_PER_YEAR = 8760
+_ROW_PATTERN = re.compile(r"^\d{8}:\d{4},")
 
 #: Height of PVGIS WS10m above ground [m] (its name and legend: "10-m total wind speed").
 PVGIS_WIND_HEIGHT_M = 10.0
@@ -67,6 +71,8 @@ def read_pvgis_weather(path: str | Path, *, year: int = TYPICAL_YEAR) -> Weather
     if calendar.isleap(year):
         raise WeatherInputError(f"{source}: year: expected a year that is not a leap year (a PVGIS TMY has "
                                 f"no 29 February); got {year}. Fix: pass e.g. year={TYPICAL_YEAR}")
+    if outputformat == "csv":
+        _check_csv_rows(path, source)
     try:
         raw, meta = read_pvgis_tmy(str(path), map_variables=True)
     except FileNotFoundError as error:
@@ -88,3 +94,17 @@ def read_pvgis_weather(path: str | Path, *, year: int = TYPICAL_YEAR) -> Weather
     frame = validate_weather(frame, source=source, latitude=latitude, longitude=longitude)
     return WeatherData(data=frame, latitude=latitude, longitude=longitude, elevation_m=elevation_m,
                        wind_height_m=PVGIS_WIND_HEIGHT_M, source=source)
+
+
+def _check_csv_rows(path: str | Path, source: str) -> None:
+    """pvlib reads exactly 8760 rows of a PVGIS TMY CSV: check there are, for a clear message."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as lines:
+            rows = sum(1 for line in lines if _ROW_PATTERN.match(line))
+    except FileNotFoundError as error:
+        raise WeatherInputError(f"{source}: file: expected an existing PVGIS TMY file; got no such file. "
+                                "Fix: check the path") from error
+    if rows != HOURS_PER_YEAR:
+        raise WeatherInputError(f"{source}: records: expected {HOURS_PER_YEAR} hourly rows "
+                                f"('yyyymmdd:HHMM,...') in a PVGIS TMY CSV; got {rows}. Fix: the file is "
+                                "empty or truncated: save it again from PVGIS")
