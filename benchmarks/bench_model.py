@@ -1,0 +1,136 @@
+"""Time and size the co-scheduling LP: hubs {4, 10} x horizons {168, 1344, 8760} hourly steps.
+
+Each row runs in its own process (so peak memory is that row's): build (construct + cvxpy compile),
+solve, total, peak resident memory, and the same LP handed straight to HiGHS (matrices from
+``problem.get_problem_data(cp.HIGHS)``, timing ``Highs.run()`` alone) as the solver-only reference.
+
+Scenarios are synthetic but realistic in shape: half the hubs western (sunny, windy, cheap midday valley),
+half eastern (little renewable power, peak tariff), 10 deferrable workload classes with origins in the
+east that may also run in every western hub, a battery at every hub and a link from each eastern hub to
+each western one. All numbers are ASSUMPTIONS for timing only.
+
+Usage: ``python benchmarks/bench_model.py [--quick]`` (``--quick`` skips the 8760-step rows).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+
+import cvxpy as cp
+import highspy
+import numpy as np
+import pandas as pd
+
+from engine.model import CoSchedulingModel
+from engine.scenario import HUB_SERIES, Battery, HubInputs, Link, Objective, Scenario, Workload
+
+WORKLOAD_CLASSES = 10
+
+
+def synthetic_scenario(n_hubs: int, steps: int, seed: int = 0) -> Scenario:
+    """A feasible multi-hub scenario of ``steps`` hourly steps (see module docstring)."""
+    rng = np.random.default_rng(seed)
+    index = pd.date_range(pd.Timestamp("2025-01-01", tz="Asia/Shanghai").tz_convert("UTC"), periods=steps,
+                          freq="h")
+    hour = (index.hour.to_numpy() + 8) % 24
+    daylight = np.clip(np.sin((hour - 6) / 12 * np.pi), 0.0, None)
+    west = [f"west{i}" for i in range(n_hubs // 2)]
+    east = [f"east{i}" for i in range(n_hubs - n_hubs // 2)]
+    hubs = {}
+    for name in west + east:
+        is_west = name.startswith("west")
+        cloud = rng.uniform(0.3, 1.0, steps)
+        solar = (150_000.0 if is_west else 20_000.0) * daylight * cloud
+        wind = (80_000.0 if is_west else 5_000.0) * np.clip(rng.normal(0.35, 0.2, steps), 0.0, 1.0)
+        peak = ((hour >= 17) & (hour < 23)) | ((hour >= 7) & (hour < 9))
+        valley = (hour >= 9) & (hour < 17) if is_west else (hour < 8)
+        price = np.where(peak, 1.0, np.where(valley, 0.3, 0.6))
+        series = pd.DataFrame({
+            "solar_kw": solar, "wind_kw": wind, "firm_it_kw": 20_000.0 + 5_000.0 * rng.random(steps),
+            "pue": 1.15 + 0.05 * rng.random(steps), "carbon_g_per_kwh": 550.0 + 100.0 * rng.random(steps),
+            "price_cny_per_kwh": price}, index=index)[list(HUB_SERIES)]
+        hubs[name] = HubInputs(name=name, it_capacity_kw=100_000.0, grid_import_kw=150_000.0, series=series,
+                               battery=Battery(energy_kwh=100_000.0, power_kw=25_000.0))
+    workloads = tuple(
+        Workload(name=f"class{k}", origin=east[k % len(east)],
+                 arrival_it_kw=pd.Series(rng.uniform(0, 8_000.0, steps), index=index),
+                 deadline_hours=float(rng.choice([6, 12, 24, 48])), hubs=(east[k % len(east)], *west),
+                 data_tb_per_mwh=float(rng.choice([0.1, 0.5, 1.0])))
+        for k in range(WORKLOAD_CLASSES))
+    links = tuple(Link(e, w, 100.0) for e in east for w in west)
+    return Scenario(name=f"bench-{n_hubs}x{steps}", index=index, step_hours=1.0, timezone="Asia/Shanghai",
+                    objective=Objective(minimize="cost"), hubs=hubs, workloads=workloads, links=links)
+
+
+def highs_alone(problem: cp.Problem) -> tuple[float, float]:
+    """Solve cvxpy's stuffed LP directly with highspy; return (run seconds, objective)."""
+    data, _, _ = problem.get_problem_data(cp.HIGHS)
+    a = data["A"].tocsc()
+    b = data["b"]
+    n_eq = data["dims"].zero
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = a.shape[1], a.shape[0]
+    lp.col_cost_ = data["c"]
+    lp.col_lower_ = data["lower_bounds"]
+    lp.col_upper_ = data["upper_bounds"]
+    # Rows: A x + s = b with s = 0 for the first n_eq rows, s >= 0 after.
+    lower = np.full(a.shape[0], -highspy.kHighsInf)
+    lower[:n_eq] = b[:n_eq]
+    lp.row_lower_, lp.row_upper_ = lower, b
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = a.indptr, a.indices, a.data
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.passModel(lp)
+    started = time.perf_counter()
+    highs.run()
+    seconds = time.perf_counter() - started
+    return seconds, highs.getInfo().objective_function_value + float(data.get("offset", 0.0) or 0.0)
+
+
+def one_row(n_hubs: int, steps: int) -> dict:
+    """Time one configuration in this process."""
+    scenario = synthetic_scenario(n_hubs, steps)
+    started = time.perf_counter()
+    model = CoSchedulingModel(scenario)
+    schedule = model.solve()
+    total = time.perf_counter() - started
+    value = model.problem.value
+    solver_only, highs_value = highs_alone(model.problem)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    return {"hubs": n_hubs, "steps": steps, "build_s": schedule.build_seconds,
+            "solve_s": schedule.solve_seconds, "total_s": total, "peak_mb": peak_mb, "highs_s": solver_only,
+            "ratio": total / solver_only,
+            "objective_match": bool(abs(value - highs_value) <= 1e-6 * max(1.0, abs(value)))}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip the 8760-step rows")
+    parser.add_argument("--row", nargs=2, type=int, metavar=("HUBS", "STEPS"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.row:
+        print(json.dumps(one_row(*args.row)))
+        return
+    horizons = (168, 1344) if args.quick else (168, 1344, 8760)
+    header = (f"{'hubs':>4} {'steps':>5} {'build s':>8} {'solve s':>8} {'total s':>8} {'peak MB':>8} "
+              f"{'HiGHS s':>8} {'ratio':>6} same-obj")
+    print(header)
+    for steps in horizons:
+        for n_hubs in (4, 10):
+            out = subprocess.run([sys.executable, __file__, "--row", str(n_hubs), str(steps)],
+                                 capture_output=True, text=True, check=True)
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            print(f"{r['hubs']:>4} {r['steps']:>5} {r['build_s']:>8.2f} {r['solve_s']:>8.2f} "
+                  f"{r['total_s']:>8.2f} {r['peak_mb']:>8.0f} {r['highs_s']:>8.2f} {r['ratio']:>6.2f} "
+                  f"{r['objective_match']}",
+                  flush=True)
+
+
+if __name__ == "__main__":
+    main()
