@@ -223,10 +223,49 @@ def scenario_from_dict(raw: Mapping[str, Any], base_dir: Path | str = ".") -> Sc
 
     workloads = tuple(_workload(i, w, hubs, profiles, index, step_hours) for i, w in enumerate(workloads_raw))
     links = _links(raw.get("links", []), hubs)
-    _check_network(workloads, links)
-    _check_deadlines(workloads, hubs, step_hours)
-    return Scenario(name=name, index=index, step_hours=step_hours, timezone=timezone, objective=objective,
-                    hubs=hubs, workloads=workloads, links=links, settings=_json_ready(raw))
+    scenario = Scenario(name=name, index=index, step_hours=step_hours, timezone=timezone, objective=objective,
+                        hubs=hubs, workloads=workloads, links=links, settings=_json_ready(raw))
+    validate_scenario(scenario)
+    return scenario
+
+
+def validate_scenario(scenario: Scenario) -> None:
+    """Check the cross-cutting rules of a Scenario, also one built in code rather than from a file.
+
+    Checked: links join hubs of the scenario; workloads run at hubs of the scenario with a whole number
+    (>= 1) of steps to their deadline; work that moves data to a remote hub has a link from its origin;
+    firm IT load fits the IT capacity; each workload alone fits the spare IT capacity of its hubs by
+    every deadline (a necessary condition; the model checks workloads together).
+
+    Raises
+    ------
+    ScenarioError
+        Naming the scenario-file key of the first broken rule and the fix.
+    """
+    hubs = scenario.hubs
+    for i, link in enumerate(scenario.links):
+        _check_scenario_hub(link.from_hub, hubs, f"links[{i}].from")
+        _check_scenario_hub(link.to_hub, hubs, f"links[{i}].to")
+    for i, workload in enumerate(scenario.workloads):
+        _check_scenario_hub(workload.origin, hubs, f"workloads[{i}].origin")
+        for hub_name in workload.hubs:
+            _check_scenario_hub(hub_name, hubs, f"workloads[{i}].hubs")
+        steps = workload.deadline_hours / scenario.step_hours
+        if steps < 1 - 1e-9 or abs(steps - round(steps)) > 1e-9:
+            raise ScenarioError(f"workloads[{i}].deadline_hours: expected a whole number (>= 1) of steps of "
+                                f"{scenario.step_hours:g} h, got {workload.deadline_hours:g} h. Fix: use a "
+                                "multiple of the step.")
+        if not workload.arrival_it_kw.index.equals(scenario.index):
+            raise ScenarioError(f"workloads[{i}].arrival_it_mw: arrivals of {workload.name!r} are not on the "
+                                "scenario index. Fix: build them on Scenario.index.")
+    for name, hub in hubs.items():
+        firm = hub.series["firm_it_kw"].to_numpy()
+        if (firm > hub.it_capacity_kw).any():
+            raise ScenarioError(f"hubs.{name}.firm_it_mw: expected firm IT load <= it_capacity_mw "
+                                f"({hub.it_capacity_kw / KW_PER_MW:g} MW), got {firm.max() / KW_PER_MW:g} "
+                                "MW. Fix: raise it_capacity_mw or lower the firm load.")
+    _check_network(scenario.workloads, scenario.links)
+    _check_deadlines(scenario.workloads, hubs, scenario.step_hours)
 
 
 def scenario_index(start: Any, timezone: str, hours: int, step: pd.Timedelta) -> pd.DatetimeIndex:

@@ -1,6 +1,7 @@
 """Tests of reading scenario files and dictionaries into a validated Scenario."""
 
 import copy
+import dataclasses
 import json
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from engine.errors import ScenarioError
 from engine.hub_series import typical_year_cached
-from engine.scenario_file import apply_overrides, load_scenario, scenario_from_dict
+from engine.scenario_file import apply_overrides, load_scenario, scenario_from_dict, validate_scenario
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "engine"
 TWO_HUBS = DATA / "two_hubs.toml"
@@ -323,3 +324,14 @@ def test_missing_and_malformed_files(tmp_path):
     bad.write_text("name = \n", encoding="utf-8")
     with pytest.raises(ScenarioError, match="not valid TOML"):
         load_scenario(bad)
+
+
+def test_validate_scenario_checks_a_scenario_built_in_code():
+    scenario = scenario_from_dict(small())
+    validate_scenario(scenario)
+    no_links = dataclasses.replace(scenario, links=())
+    with pytest.raises(ScenarioError, match=r"workloads\[0\]\.hubs: .*no link shanghai -> zhongwei"):
+        validate_scenario(no_links)
+    heavy = dataclasses.replace(scenario.workloads[0], arrival_it_kw=scenario.workloads[0].arrival_it_kw * 5)
+    with pytest.raises(ScenarioError, match=r"workloads\[0\]\.arrival_it_mw: .*never meet its deadline"):
+        validate_scenario(dataclasses.replace(scenario, workloads=(heavy,)))
