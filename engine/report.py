@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 
 from engine.metrics import METRIC_UNITS, green_power_kw
@@ -54,6 +56,8 @@ _COLOURS = {"solar": "#f2b705", "wind": "#4a90c2", "battery": "#7b5ea7", "grid":
             "curtailed": "#e8e2c8", "facility": "#1a1a1a", "coordinated": "#1b7f3b", "baseline": "#b04a2f"}
 _SVG_PREAMBLE = re.compile(r"^.*?(?=<svg)", re.DOTALL)
 _SVG_NAMESPACES = re.compile(r'\s+xmlns(:xlink)?="[^"]*"')
+_LONG_DECIMALS = re.compile(r"(\d\.\d\d)\d+")
+"""Coordinates beyond 1/100 point are invisible: cut them to keep long horizons light."""
 
 
 def format_value(name: str, value: float, *, signed: bool = False) -> str:
@@ -85,13 +89,21 @@ def metric_unit(name: str) -> str:
 def _svg(figure: Figure, prefix: str) -> str:
     """A figure as inline SVG: no XML preamble, no namespace URLs, element ids made unique."""
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight",
-                   metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+    no_metadata = {"Date": None, "Creator": None, "Format": None, "Type": None}
+    figure.savefig(buffer, format="svg", metadata=no_metadata)
     svg = _SVG_PREAMBLE.sub("", buffer.getvalue(), count=1)
     svg = _SVG_NAMESPACES.sub("", svg)
+    svg = _LONG_DECIMALS.sub(r"\1", svg)
     svg = re.sub(r'id="', f'id="{prefix}-', svg)
     svg = re.sub(r"url\(#", f"url(#{prefix}-", svg)
     return re.sub(r'href="#', f'href="#{prefix}-', svg)
+
+
+def _date_axis(axis: Axes, timezone: str) -> None:
+    """Concise local-time date ticks."""
+    locator = AutoDateLocator(tz=timezone)
+    axis.xaxis.set_major_locator(locator)
+    axis.xaxis.set_major_formatter(ConciseDateFormatter(locator, tz=timezone))
 
 
 def _aggregate(frame: pd.DataFrame, scenario: Scenario) -> tuple[pd.DataFrame, str]:
@@ -129,7 +141,7 @@ def _supply_chart(result: RunResult) -> str:
     schedules = {"coordinated": _hub_frames(scenario, result.coordinated.flows),
                  "baseline": _hub_frames(scenario, result.baseline.flows)}
     hubs = list(scenario.hubs)
-    figure = Figure(figsize=(11, 2.4 * len(hubs) + 0.6))
+    figure = Figure(layout="constrained", figsize=(11, 2.4 * len(hubs) + 0.6))
     axes = figure.subplots(len(hubs), 2, sharex=True, squeeze=False)
     colours = [_COLOURS[key] for key in ("solar", "wind", "battery", "grid", "curtailed")]
     resolution = ""
@@ -145,10 +157,11 @@ def _supply_chart(result: RunResult) -> str:
             axis.set_title(f"{hub} — {kind}", fontsize=9, loc="left")
             axis.set_ylabel("MW", fontsize=8)
             axis.tick_params(labelsize=7)
+            _date_axis(axis, scenario.timezone)
         axes[row, 1].sharey(axes[row, 0])
-    axes[0, 1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside lower center", ncols=len(labels), fontsize=7, frameon=False)
     figure.suptitle(f"Supply and demand per hub ({resolution}, local time)", fontsize=10)
-    figure.autofmt_xdate()
     return _svg(figure, "supply")
 
 
@@ -161,7 +174,7 @@ def _battery_chart(result: RunResult) -> str | None:
     soc = flows[flows["hub"].isin(with_battery)].pivot_table(
         index="time", columns="hub", values="battery_soc_kwh", aggfunc="sum")[with_battery] / 1000.0
     soc, resolution = _aggregate(soc, scenario)
-    figure = Figure(figsize=(11, 2.8))
+    figure = Figure(layout="constrained", figsize=(11, 2.8))
     axis = figure.subplots()
     for hub in with_battery:
         axis.plot(soc.index, soc[hub].to_numpy(), linewidth=1.2,
@@ -169,10 +182,10 @@ def _battery_chart(result: RunResult) -> str | None:
     axis.set_ylabel("MWh", fontsize=8)
     axis.set_ylim(bottom=0)
     axis.tick_params(labelsize=7)
+    _date_axis(axis, scenario.timezone)
     axis.legend(fontsize=7, frameon=False)
     axis.set_title(f"Battery state of charge, coordinated ({resolution}, end of step)", fontsize=10,
                    loc="left")
-    figure.autofmt_xdate()
     return _svg(figure, "battery")
 
 
@@ -194,7 +207,7 @@ def green_share_by_hour(scenario: Scenario, flows: pd.DataFrame) -> pd.Series:
 
 def _green_hour_chart(result: RunResult) -> str:
     scenario = result.scenario
-    figure = Figure(figsize=(11, 2.8))
+    figure = Figure(layout="constrained", figsize=(11, 2.8))
     axis = figure.subplots()
     for kind, schedule in (("coordinated", result.coordinated), ("baseline", result.baseline)):
         share = green_share_by_hour(scenario, schedule.flows) * 100.0
@@ -216,7 +229,7 @@ def _work_chart(result: RunResult) -> str | None:
     if not scenario.workloads:
         return None
     flows = result.coordinated.flows
-    figure = Figure(figsize=(11, 2.3 * len(scenario.workloads) + 0.6))
+    figure = Figure(layout="constrained", figsize=(11, 2.3 * len(scenario.workloads) + 0.6))
     axes = figure.subplots(len(scenario.workloads), 1, sharex=True, squeeze=False)
     resolution = ""
     for axis, workload in zip(axes[:, 0], scenario.workloads, strict=True):
@@ -232,9 +245,9 @@ def _work_chart(result: RunResult) -> str | None:
                        fontsize=9, loc="left")
         axis.set_ylabel("MW IT", fontsize=8)
         axis.tick_params(labelsize=7)
-        axis.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        _date_axis(axis, scenario.timezone)
+        axis.legend(fontsize=7, loc="upper left", frameon=False, ncols=len(workload.hubs) + 1)
     figure.suptitle(f"Where and when the flexible work ran, coordinated ({resolution})", fontsize=10)
-    figure.autofmt_xdate()
     return _svg(figure, "work")
 
 
