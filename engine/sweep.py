@@ -873,8 +873,11 @@ def _dask_client(scheduler: str | None, workers: int | None, n_todo: int, proces
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
     if n_workers < 1:
         raise ScenarioError(f"workers: expected at least 1 worker, got {n_workers}; give --workers 1 or more")
+    # No dashboard; the scheduler's small HTTP server (health, metrics) takes a free port, never a fixed
+    # 8787 that another cluster on the machine may hold.
     cluster = LocalCluster(n_workers=min(n_workers, n_todo), threads_per_worker=1, processes=processes,
-                           dashboard_address=None, memory_limit=memory_limit)
+                           dashboard_address=":0", scheduler_kwargs={"dashboard": False},
+                           memory_limit=memory_limit)
     with cluster, Client(cluster) as client:
         yield client
 
