@@ -163,7 +163,7 @@ def write_outputs(result: RunResult, out_dir: str | Path) -> dict[str, Path]:
              "baseline": folder / "baseline.csv", "report": folder / "report.html"}
     paths["summary"].write_text(
         json.dumps(summary(result), ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
-    schedule_table(result.scenario, result.coordinated).to_csv(paths["schedule"], index=False)
-    schedule_table(result.scenario, result.baseline).to_csv(paths["baseline"], index=False)
+    for name, schedule in (("schedule", result.coordinated), ("baseline", result.baseline)):
+        schedule_table(result.scenario, schedule).to_csv(paths[name], index=False, float_format="%.3f")
     write_report(result, paths["report"])
     return paths

@@ -126,7 +126,8 @@ def test_csv_tables(outputs, name):
     times = pd.to_datetime(table["time"], format="ISO8601")
     assert times.iloc[47] - times.iloc[0] == pd.Timedelta(hours=47)
     supply = table["renewable_used_kw"] + table["grid_import_kw"] + table["battery_discharge_kw"]
-    np.testing.assert_allclose(supply, table["facility_kw"] + table["battery_charge_kw"], atol=1e-3)
+    demand = table["facility_kw"] + table["battery_charge_kw"]
+    np.testing.assert_allclose(supply, demand, atol=0.01)  # the CSV rounds to 1 W
 
 
 def test_coordination_is_never_worse_on_its_objective(result):
