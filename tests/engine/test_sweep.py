@@ -354,3 +354,61 @@ def test_same_inputs_give_the_same_table(tmp_path, base):
     two = run_sweep(sweep, tmp_path / "two", workers=1, processes=False).table
     pd.testing.assert_frame_equal(_without_timing(one), _without_timing(two))
     assert list(one["workloads.0.deadline_hours"]) == [12, 12, 2, 2]
+
+
+# ----------------------------------------------------------------------------------------------- examples
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def test_example_studies_expand_against_their_base_scenarios():
+    bandwidth = load_sweep(EXAMPLES / "sweep_bandwidth.toml")
+    assert len(bandwidth.points) == 6 * 2 and {point.kind for point in bandwidth.points} == {"run"}
+    assert bandwidth.axes[0] == "shanghai_west_gbps"
+    assert [point.overrides["links[from=shanghai,to=helinger].gbps"] for point in bandwidth.points[::2]] == [
+        0, 10, 30, 50, 100, 400]
+    green = load_sweep(EXAMPLES / "sweep_zhongwei_green.toml")
+    assert len(green.points) == 6 * 3 and {point.kind for point in green.points} == {"plan"}
+    # the IT work stays 30 MW whatever its flexible share
+    for point in green.points:
+        firm = point.overrides["hubs.zhongwei.firm_it_mw"]
+        flexible = point.overrides["workloads[name=training].arrival_it_mw"]
+        assert firm + flexible == 30 and flexible / 30 == pytest.approx(point.labels["flexible_share"])
+    for sweep in (bandwidth, green):
+        assert check_report(sweep)
+
+
+def test_bandwidth_study_values_bandwidth(tmp_path):
+    """Two points of the bandwidth study on the real engine: no link against 50 Gbit/s, 48 h deadline."""
+    import dataclasses
+
+    study = load_sweep(EXAMPLES / "sweep_bandwidth.toml")
+    chosen = tuple(point for point in study.points
+                   if point.labels["shanghai_west_gbps"] in (0, 50)
+                   and point.overrides["workloads[name=ai-training].deadline_hours"] == 48)
+    sweep = dataclasses.replace(study, points=chosen)
+    table = run_sweep(sweep, tmp_path, workers=2, processes=False).table.set_index("shanghai_west_gbps")
+    assert (table["status"] == STATUS_DONE).all()
+    # Beijing's rendering moves west over its own links in both points; Shanghai's training only with a link
+    migrated = table["coordinated_migrated_it_mwh"]
+    assert migrated.loc[50] > migrated.loc[0] + 1000.0
+    assert table.loc[50, "coordinated_cost_cny"] < table.loc[0, "coordinated_cost_cny"]
+    assert render_sweep_report(sweep, table.reset_index()).count("<svg") == 4
+
+
+def test_zhongwei_study_points_are_valid_scenarios(tmp_path):
+    """The study's flexible-share axis on a 48 h horizon as runs (sizing is its own module)."""
+    raw = tomllib.loads((EXAMPLES / "sweep_zhongwei_green.toml").read_text(encoding="utf-8"))
+    raw["kind"] = "run"
+    raw["grid"]["objective.min_green_share"] = [0.0]
+    raw["grid"]["hours"] = [48]
+    from engine.sweep import sweep_from_dict
+
+    sweep = sweep_from_dict(raw, EXAMPLES)
+    table = run_sweep(sweep, tmp_path, workers=2, processes=False).table
+    assert (table["status"] == STATUS_DONE).all(), table["error"].tolist()
+    # the same IT energy in every point: 30 MW for 48 h
+    assert table["coordinated_it_energy_mwh"].to_numpy() == pytest.approx(30 * 48)
+    # more flexible work never costs more to run
+    costs = table.set_index("flexible_share")["coordinated_cost_cny"]
+    assert costs.loc[0.0] >= costs.loc[0.2] - 1e-6 >= costs.loc[0.4] - 2e-6
