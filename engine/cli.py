@@ -122,6 +122,27 @@ def _run(args: argparse.Namespace) -> None:
     print(f"wrote {', '.join(str(path) for path in paths.values())}")
 
 
+def _sweep(args: argparse.Namespace) -> None:
+    # engine.sweep starts Dask and its workers import cvxpy: import it here so other commands stay quick.
+    from engine.sweep import load_sweep, run_sweep
+    from engine.sweep_report import check_report, write_sweep_report
+
+    sweep = load_sweep(args.sweep)
+    check_report(sweep)
+    result = run_sweep(sweep, args.out, workers=args.workers, scheduler=args.scheduler,
+                       retry_failed=args.retry_failed, progress=True)
+    report = write_sweep_report(sweep, result.table, Path(args.out) / "report.html")
+    linked_keys = {key for keys in sweep.linked.values() for key in keys}
+    headline = ("coordinated_cost_cny", "gain_cost_cny", "coordinated_green_share_hourly")
+    shown = ["point", *[axis for axis in sweep.axes if axis not in linked_keys], "status",
+             *[column for column in headline if column in result.table]]
+    print(result.table[shown].to_string(index=False, float_format=lambda value: f"{value:,.4g}"))
+    retry = " (errors in the table; --retry-failed solves them again)" if result.failed else ""
+    print(f"{sweep.name}: {len(result.table)} points: {result.solved} solved now, {result.reused} reused, "
+          f"{result.failed} failed{retry}")
+    print(f"wrote {result.results_parquet}, {result.results_csv}, {report}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``suandian`` command."""
     parser = argparse.ArgumentParser(
@@ -165,6 +186,18 @@ def build_parser() -> argparse.ArgumentParser:
                      "(default ./suandian-out)")
     run.add_argument("--solver", default="HIGHS", help="installed cvxpy solver (default HIGHS)")
     run.set_defaults(handler=_run)
+
+    sweep = commands.add_parser("sweep", help="solve variants of a scenario on Dask, one results table")
+    sweep.add_argument("sweep", type=Path, help="sweep TOML file (base scenario, grid or points, report)")
+    sweep.add_argument("--out", type=Path, default=Path("suandian-sweep"),
+                       help="output folder: points/ (one record per finished point), results.parquet, "
+                       "results.csv, report.html (default ./suandian-sweep); a rerun skips finished points")
+    sweep.add_argument("--workers", type=int, help="local Dask workers, one thread each (default: CPU count)")
+    sweep.add_argument("--scheduler", help="address of a running Dask scheduler (e.g. tcp://host:8786) "
+                       "instead of a local cluster")
+    sweep.add_argument("--retry-failed", action="store_true",
+                       help="solve again the points recorded as failed (default: keep their errors)")
+    sweep.set_defaults(handler=_sweep)
     return parser
 
 
