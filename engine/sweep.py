@@ -59,6 +59,7 @@ import os
 import re
 import time
 import tomllib
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -428,6 +429,7 @@ def sweep_from_dict(raw: Mapping, sweep_dir: Path, *, path: Path | None = None,
         base_raw = tomllib.loads(base_path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError(f"base scenario {str(base_path)!r} is not valid TOML: {error}") from error
+    base_raw.setdefault("name", base_path.stem)  # as engine.scenario_file.load_scenario names it
     kind = _check_kind(raw.get("kind", "run"), "kind")
     solver = raw.get("solver", "HIGHS")
     if not isinstance(solver, str) or not solver:
@@ -444,20 +446,20 @@ def sweep_from_dict(raw: Mapping, sweep_dir: Path, *, path: Path | None = None,
     for overrides, _, _ in explicit:
         columns.extend(key for key in overrides if key not in columns)
 
-    file_hashes = _referenced_files(base_raw, base_path.parent)
+    for key in dict.fromkeys(key for overrides, _, _ in grid_points + explicit for key in overrides):
+        _check_key(base_raw, key)
+    file_cache: dict[Path, str] = {}
     points = []
     for order, (overrides, labels, point_kind) in enumerate(grid_points + explicit):
         point_kind = point_kind or kind
-        for key in overrides:
-            _check_key(base_raw, key)
         scenario = apply_overrides(base_raw, overrides)
+        file_hashes = _referenced_files(scenario, base_path.parent, file_cache)
         points.append(SweepPoint(order=order, kind=point_kind, overrides=overrides, labels=labels,
                                  point_id=point_id(scenario, point_kind, solver, file_hashes)))
-    ids = [point.point_id for point in points]
-    duplicates = sorted({pid for pid in ids if ids.count(pid) > 1})
-    if duplicates:
-        raise ScenarioError(f"sweep file: {len(ids) - len(set(ids))} point(s) repeat another point "
-                            f"exactly (ids {duplicates}); remove the repeated values")
+    repeats = sorted(pid for pid, count in Counter(point.point_id for point in points).items() if count > 1)
+    if repeats:
+        raise ScenarioError(f"sweep file: some points repeat another point exactly (ids {repeats}); remove "
+                            "the repeated values")
     return Sweep(name=str(raw.get("name", default_name)), path=path, base_path=base_path,
                  base_raw=base_raw, solver=solver, points=tuple(points), axes=tuple(columns),
                  report=dict(report), linked=linked)
@@ -560,8 +562,11 @@ def _explicit_points(points: Any, base_raw: Mapping) -> list[tuple[dict, dict, s
     return expanded
 
 
-def _referenced_files(raw: Any, base_dir: Path) -> dict[str, str]:
-    """SHA-256 of every file a raw scenario names (profiles, weather files), by relative path."""
+def _referenced_files(raw: Any, base_dir: Path, cache: dict[Path, str]) -> dict[str, str]:
+    """SHA-256 of every file a raw scenario names (profiles, weather files), by path as written.
+
+    ``cache`` maps files already hashed in this sweep to their hash.
+    """
     hashes = {}
     stack = [raw]
     while stack:
@@ -573,7 +578,9 @@ def _referenced_files(raw: Any, base_dir: Path) -> dict[str, str]:
         elif isinstance(item, str) and item and len(item) < 1024:
             candidate = base_dir / item
             if candidate.is_file():
-                hashes[item] = hashlib.sha256(candidate.read_bytes()).hexdigest()
+                if candidate not in cache:
+                    cache[candidate] = hashlib.sha256(candidate.read_bytes()).hexdigest()
+                hashes[item] = cache[candidate]
     return dict(sorted(hashes.items()))
 
 
