@@ -122,6 +122,34 @@ def _run(args: argparse.Namespace) -> None:
     print(f"wrote {', '.join(str(path) for path in paths.values())}")
 
 
+def _operate(args: argparse.Namespace) -> None:
+    # engine.operate imports cvxpy: import it here so `suandian hubs` and `power` stay quick.
+    from engine.operate import operate, write_operation_outputs
+    from engine.report import HEADLINE_METRICS, METRIC_LABELS, format_value, metric_unit
+    from engine.scenario_file import load_scenario
+
+    path = args.scenario if args.scenario is not None else DEFAULT_SCENARIO
+    if not Path(path).is_file():
+        raise ScenarioError(f"scenario file: expected an existing TOML file, got {str(path)!r}; check the "
+                            "path (or run `suandian operate` with no argument for the bundled example)")
+    scenario = load_scenario(path)
+    result = operate(scenario, issue_hour=args.issue_hour, lookahead_hours=args.lookahead_hours,
+                     replan_hours=args.replan_hours, forecast_seed=args.forecast_seed,
+                     quantile=args.quantile, solver=args.solver)
+    paths = write_operation_outputs(result, args.out)
+    replans = result.replans
+    planned_on = "point forecast" if args.quantile is None else f"{args.quantile:g} quantile"
+    print(f"{scenario.name}: {replans['count']} plans of {args.lookahead_hours:g} h every "
+          f"{args.replan_hours:g} h on the {planned_on}; {replans['mean_seconds'] * 1e3:.0f} ms per re-plan "
+          f"(max {replans['max_seconds'] * 1e3:.0f} ms), {replans['relaxed']} relaxed")
+    blocks = (result.operated_metrics, result.perfect_foresight_metrics, result.baseline_metrics)
+    print(f"{'':<34}{'operated':>14}{'perfect fore.':>14}{'baseline':>14}")
+    for name in HEADLINE_METRICS:
+        print(f"{f'{METRIC_LABELS[name]} [{metric_unit(name)}]':<34}"
+              + "".join(f"{format_value(name, block[name]):>14}" for block in blocks))
+    print(f"wrote {', '.join(str(path) for path in paths.values())}")
+
+
 def _sweep(args: argparse.Namespace) -> None:
     # engine.sweep starts Dask and its workers import cvxpy: import it here so other commands stay quick.
     from engine.sweep import load_sweep, run_sweep
@@ -186,6 +214,26 @@ def build_parser() -> argparse.ArgumentParser:
                      "(default ./suandian-out)")
     run.add_argument("--solver", default="HIGHS", help="installed cvxpy solver (default HIGHS)")
     run.set_defaults(handler=_run)
+
+    operate = commands.add_parser("operate", help="rolling operation: plan on forecasts, settle on the "
+                                  "actual weather, compare with perfect foresight and the baseline")
+    operate.add_argument("scenario", nargs="?", type=Path,
+                         help="scenario TOML file; default: the bundled east-west example")
+    operate.add_argument("--out", type=Path, default=Path("suandian-operate"),
+                         help="output folder for summary.json, schedule.csv, forecast.csv, report.html "
+                         "(default ./suandian-operate)")
+    operate.add_argument("--issue-hour", type=int, default=12,
+                         help="local hour of the daily forecast issue and of the re-plans (default 12)")
+    operate.add_argument("--lookahead-hours", type=float, default=48.0,
+                         help="length of each plan [h] (default 48)")
+    operate.add_argument("--replan-hours", type=float, default=24.0,
+                         help="time between re-plans, the committed part of each plan [h] (default 24)")
+    operate.add_argument("--quantile", type=float,
+                         help="plan on this quantile of the renewable forecast, e.g. 0.1 (default: point)")
+    operate.add_argument("--forecast-seed", type=int, default=0,
+                         help="seed of the offline forecast errors (default 0)")
+    operate.add_argument("--solver", default="HIGHS", help="installed cvxpy solver (default HIGHS)")
+    operate.set_defaults(handler=_operate)
 
     sweep = commands.add_parser("sweep", help="solve variants of a scenario on Dask, one results table")
     sweep.add_argument("sweep", type=Path, help="sweep TOML file (base scenario, grid or points, report)")

@@ -25,6 +25,7 @@ from engine.metrics import METRIC_UNITS, green_power_kw
 from engine.scenario import Scenario
 
 if TYPE_CHECKING:
+    from engine.operate import OperationResult
     from engine.run import RunResult
 
 DAILY_AFTER_HOURS = 31 * 24
@@ -385,4 +386,157 @@ def write_report(result: RunResult, path: str | Path) -> Path:
     """
     path = Path(path)
     path.write_text(render_report(result), encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------------------ rolling operation
+_OPERATION_KINDS = (("operated", "operated"), ("perfect_foresight", "perfect foresight"),
+                    ("baseline", "baseline"))
+
+
+def _forecast_chart(result: OperationResult) -> str:
+    """Renewables each hub planned on (forecast) against what actually came, per hub."""
+    scenario = result.scenario
+    frames = _hub_frames(scenario, result.operated.flows)
+    hubs = list(scenario.hubs)
+    figure = Figure(layout="constrained", figsize=(11, 2.0 * len(hubs) + 0.6))
+    axes = figure.subplots(len(hubs), 1, sharex=True, squeeze=False)
+    resolution = ""
+    for axis, hub in zip(axes[:, 0], hubs, strict=True):
+        frame = frames[hub]
+        both = pd.DataFrame({"actual": frame["solar_kw"] + frame["wind_kw"],
+                             "planned on (forecast)": result.planned_renewable_kw[hub]}) / 1000.0
+        both, resolution = _aggregate(both, scenario)
+        axis.plot(both.index, both["actual"].to_numpy(), color=_COLOURS["facility"], linewidth=1.0,
+                  label="actual")
+        axis.plot(both.index, both["planned on (forecast)"].to_numpy(), color=_COLOURS["wind"],
+                  linewidth=1.0, linestyle="--", label="planned on (forecast)")
+        axis.set_title(f"{hub}: solar + wind", fontsize=9, loc="left")
+        axis.set_ylabel("MW", fontsize=8)
+        axis.tick_params(labelsize=7)
+        _date_axis(axis, scenario.timezone)
+        axis.legend(fontsize=7, loc="upper left", frameon=False, ncols=2)
+    figure.suptitle(f"Forecast the plans used vs actual renewables ({resolution}, local time)", fontsize=10)
+    return _svg(figure, "forecast")
+
+
+def _operated_supply_chart(result: OperationResult) -> str:
+    """The settled supply stack of every hub."""
+    scenario = result.scenario
+    frames = _hub_frames(scenario, result.operated.flows)
+    hubs = list(scenario.hubs)
+    figure = Figure(layout="constrained", figsize=(11, 2.2 * len(hubs) + 0.6))
+    axes = figure.subplots(len(hubs), 1, sharex=True, squeeze=False)
+    sources = ["solar used", "wind used", "battery discharge", "grid import", "curtailed"]
+    colours = [_COLOURS[key] for key in ("solar", "wind", "battery", "grid", "curtailed")]
+    resolution = ""
+    for axis, hub in zip(axes[:, 0], hubs, strict=True):
+        stack, resolution = _aggregate(_supply_stack(frames[hub]), scenario)
+        axis.stackplot(stack.index, *(stack[name].to_numpy() for name in sources), labels=sources,
+                       colors=colours, linewidth=0)
+        axis.plot(stack.index, stack["facility load"].to_numpy(), color=_COLOURS["facility"], linewidth=1.0,
+                  label="facility load")
+        axis.set_title(f"{hub} — operated", fontsize=9, loc="left")
+        axis.set_ylabel("MW", fontsize=8)
+        axis.tick_params(labelsize=7)
+        _date_axis(axis, scenario.timezone)
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside lower center", ncols=len(labels), fontsize=7, frameon=False)
+    figure.suptitle(f"Supply and demand per hub, as operated ({resolution}, local time)", fontsize=10)
+    return _svg(figure, "operated")
+
+
+def _three_way_table(result: OperationResult) -> str:
+    blocks = {"operated": result.operated_metrics, "perfect_foresight": result.perfect_foresight_metrics,
+              "baseline": result.baseline_metrics}
+    rows = []
+    for name in result.operated_metrics:
+        if name == "hubs":
+            continue
+        cells = (METRIC_LABELS.get(name, name), metric_unit(name),
+                 *(format_value(name, blocks[kind][name]) for kind, _ in _OPERATION_KINDS),
+                 format_value(name, result.gains[name], signed=True))
+        rows.append("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in cells) + "</tr>")
+    header = "".join(f"<th>{html.escape(label.capitalize())}</th>" for _, label in _OPERATION_KINDS)
+    return (f'<table class="metrics"><thead><tr><th>Metric</th><th>Unit</th>{header}'
+            "<th>Gain (operated - baseline)</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+
+
+def _skill_table(result: OperationResult) -> str:
+    rows = []
+    for hub, skill in result.forecast["hubs"].items():
+        for park in ("solar", "wind"):
+            if skill.get(f"{park}_nrmse") is None:
+                continue
+            persistence = skill[f"{park}_skill_vs_persistence"]
+            cells = (hub, park, f"{skill[f'{park}_nmae']:.1%}", f"{skill[f'{park}_nrmse']:.1%}",
+                     f"{skill[f'{park}_bias']:+.1%}", "-" if persistence is None else f"{persistence:.2f}")
+            rows.append("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in cells) + "</tr>")
+    return ('<table class="metrics"><thead><tr><th>Hub</th><th>Park</th><th>nMAE</th><th>nRMSE</th>'
+            "<th>Bias</th><th>Skill vs persistence</th></tr></thead><tbody>" + "".join(rows)
+            + "</tbody></table>")
+
+
+def render_operation_report(result: OperationResult) -> str:
+    """The report of a rolling operation as one self-contained HTML page.
+
+    Parameters
+    ----------
+    result : engine.operate.OperationResult
+        The operation to report.
+
+    Returns
+    -------
+    str
+        HTML with inline CSS and inline SVG: the three-way comparison (operated, perfect foresight,
+        baseline), the forecast skill, the forecast-vs-actual view and the operated supply stack.
+    """
+    scenario = result.scenario
+    local = scenario.index.tz_convert(scenario.timezone)
+    settings, replans = result.settings, result.replans
+    quantile = settings["quantile"]
+    planned_on = "the point forecast" if quantile is None else f"the {quantile:g} quantile of the forecast"
+    sections = [
+        f"<h1>suandian 算电 — {html.escape(scenario.name)}: rolling operation</h1>",
+        f'<p class="meta">{local[0]:%Y-%m-%d %H:%M} to '
+        f"{local[-1] + pd.Timedelta(hours=scenario.step_hours):%Y-%m-%d %H:%M} "
+        f"({html.escape(scenario.timezone)}); hubs: {html.escape(', '.join(scenario.hubs))}; least "
+        f"{html.escape(scenario.objective.minimize)}. {replans['count']} plans of "
+        f"{settings['lookahead_hours']:g} h, re-planned every {settings['replan_hours']:g} h on "
+        f"{html.escape(planned_on)} (daily issue {settings['issue_hour']}:00); "
+        f"{replans['mean_seconds']:.3f} s per re-plan on average ({replans['max_seconds']:.3f} s at most, "
+        f"{replans['relaxed']} relaxed).</p>",
+        "<h2>Operated, perfect foresight and running as usual</h2>",
+        _three_way_table(result),
+        f'<p class="note">Work postponed by settlement (grid cap): '
+        f"{result.settlement['postponed_it_mwh']:,.2f} MWh IT; firm load unserved: "
+        f"{result.settlement['unserved_firm_mwh']:,.2f} MWh.</p>",
+        "<h2>Day-ahead forecast skill</h2>",
+        _skill_table(result),
+        "<h2>Forecast vs actual</h2>",
+        _forecast_chart(result),
+    ]
+    sections += ["<h2>Supply and demand, as operated</h2>", _operated_supply_chart(result)]
+    sections.append(
+        '<p class="note">Operated: each plan is solved on the forecast over the look-ahead, committed up to '
+        "the next planning time and settled on the actual wind and sun (a shortfall is met by the battery "
+        "then the grid, a surplus replaces grid import, charges the battery, then is curtailed). Perfect "
+        "foresight: one solve over the whole horizon on the actuals. Baseline: work at its origin as soon "
+        "as it arrives, batteries idle.</p>")
+    body = "\n".join(sections)
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>suandian operation — {html.escape(scenario.name)}</title>\n<style>{_CSS}</style>\n"
+            f"</head>\n<body>\n{body}\n</body>\n</html>\n")
+
+
+def write_operation_report(result: OperationResult, path: str | Path) -> Path:
+    """Write the HTML report of a rolling operation (:func:`render_operation_report`).
+
+    Returns
+    -------
+    pathlib.Path
+        The written file.
+    """
+    path = Path(path)
+    path.write_text(render_operation_report(result), encoding="utf-8")
     return path
