@@ -17,6 +17,11 @@ time series and every state in a :class:`cvxpy.Parameter`, so a rolling re-plan 
 (see ../shared/PERFORMANCE.md): one 2-D variable per family, aggregation by constant sparse 0/1
 matrices, simple bounds as column bounds, the objective as one inner product ``cost @ grid``.
 
+Capacity planning (:class:`Sizing`, optional): the nameplates of solar and wind parks and the energy
+and power of batteries become variables too, each with bounds and a cost per unit over the horizon in the
+objective; available renewable power is then the series plus ``per-kW profile x nameplate``
+(:mod:`engine.plan` builds the sizing from a scenario's ``[plan]`` table).
+
 Facility power ``pue x it`` is the one product of data and a variable. As a Parameter it makes the DPP
 compile superlinear in the horizon (measured on the 2-core CI machine, 10 hubs: 0.19 s at 336 steps,
 1.0 s at 1344, 6.4 s at 2688), so PUE is a Parameter only for short horizons (rolling look-aheads,
@@ -26,7 +31,7 @@ compile superlinear in the horizon (measured on the 2-core CI machine, 10 hubs: 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cvxpy as cp
 import numpy as np
@@ -87,6 +92,46 @@ class ModelData:
     due_kwh: np.ndarray
     initial_soc_kwh: np.ndarray
     final_soc_kwh: np.ndarray
+
+
+@dataclass(frozen=True)
+class Sizing:
+    """Capacities the LP chooses together with the operation (capacity planning).
+
+    Hub arrays are in the scenario's hub order; battery arrays in the order of :attr:`batteries`, a
+    subset of the scenario's hubs that have a :class:`~engine.scenario.Battery`. A sized battery's
+    ``energy_kwh`` and ``power_kw`` in the scenario are ignored: its energy ``E`` and power ``P`` are
+    variables with ``soc <= E``, ``charge, discharge <= P`` and initial and final state
+    ``initial_soc x E``. Park nameplates add ``profile x nameplate`` to the renewable power of the
+    series (give zero series for a technology whose whole nameplate is chosen).
+
+    Attributes
+    ----------
+    solar_kw_per_kw, wind_kw_per_kw : numpy.ndarray
+        ``(steps, hubs)`` available power per kW of nameplate [kW/kW].
+    solar_kw, wind_kw : numpy.ndarray
+        ``(2, hubs)`` lower and upper bound of each hub's chosen nameplate [kW] (``[0, 0]``: not sized).
+    solar_cost_per_kw, wind_cost_per_kw : numpy.ndarray
+        ``(hubs,)`` cost of one kW of nameplate over the horizon [objective unit per kW].
+    batteries : tuple of str
+        Hubs whose battery energy and power are chosen.
+    battery_energy_kwh, battery_power_kw : numpy.ndarray
+        ``(2, batteries)`` lower and upper bounds [kWh], [kW] (upper may be ``inf``).
+    battery_energy_cost_per_kwh, battery_power_cost_per_kw : numpy.ndarray
+        ``(batteries,)`` cost over the horizon [objective unit per kWh], [per kW].
+    """
+
+    solar_kw_per_kw: np.ndarray
+    wind_kw_per_kw: np.ndarray
+    solar_kw: np.ndarray
+    wind_kw: np.ndarray
+    solar_cost_per_kw: np.ndarray
+    wind_cost_per_kw: np.ndarray
+    batteries: tuple[str, ...] = ()
+    battery_energy_kwh: np.ndarray = field(default_factory=lambda: np.zeros((2, 0)))
+    battery_power_kw: np.ndarray = field(default_factory=lambda: np.zeros((2, 0)))
+    battery_energy_cost_per_kwh: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    battery_power_cost_per_kw: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 def deadline_steps(deadline_hours: float, step_hours: float) -> int:
@@ -197,6 +242,38 @@ def _local(scenario: Scenario, moment: pd.Timestamp) -> str:
     return f"{text[:-2]}:{text[-2:]}"
 
 
+def _profile_matrix(per_kw: np.ndarray) -> sp.csc_matrix:
+    """``(steps x hubs, hubs)`` sparse matrix: row ``t x hubs + h`` holds ``per_kw[t, h]`` in column ``h``."""
+    steps, n_hubs = per_kw.shape
+    rows = np.arange(steps * n_hubs)
+    return sp.csc_matrix((per_kw.reshape(-1), (rows, np.tile(np.arange(n_hubs), steps))),
+                         shape=(steps * n_hubs, n_hubs))
+
+
+def _check_sizing(sizing: Sizing, steps: int, hub_names: tuple[str, ...],
+                  battery_hubs: tuple[str, ...]) -> None:
+    """Shapes and bounds of a :class:`Sizing` against the model's steps, hubs and batteries."""
+    n_hubs, n_sized = len(hub_names), len(sizing.batteries)
+    unknown = [name for name in sizing.batteries if name not in battery_hubs]
+    if unknown:
+        raise ScenarioError(f"Sizing.batteries: expected hubs with a battery {list(battery_hubs)}, got "
+                            f"{unknown}; give those hubs a Battery (its energy and power are then chosen)")
+    expected = {"solar_kw_per_kw": (steps, n_hubs), "wind_kw_per_kw": (steps, n_hubs),
+                "solar_kw": (2, n_hubs), "wind_kw": (2, n_hubs), "solar_cost_per_kw": (n_hubs,),
+                "wind_cost_per_kw": (n_hubs,), "battery_energy_kwh": (2, n_sized),
+                "battery_power_kw": (2, n_sized), "battery_energy_cost_per_kwh": (n_sized,),
+                "battery_power_cost_per_kw": (n_sized,)}
+    for name, shape in expected.items():
+        value = np.asarray(getattr(sizing, name))
+        if value.shape != shape:
+            raise ScenarioError(f"Sizing.{name}: expected shape {shape}, got {value.shape}; build it on the "
+                                "scenario's steps, hubs and sized batteries")
+        if name.endswith(("_kw", "_kwh")) and value.shape[0] == 2 and (
+                (value[0] < 0).any() or (value[1] < value[0]).any() or not np.isfinite(value[0]).all()):
+            raise ScenarioError(f"Sizing.{name}: expected bounds 0 <= lower <= upper, got {value.tolist()}; "
+                                "fix the capacity bounds")
+
+
 class CoSchedulingModel:
     """The compiled co-scheduling LP of one scenario shape, re-solvable with new data.
 
@@ -208,6 +285,8 @@ class CoSchedulingModel:
         Make PUE a Parameter (re-plans may change it) or a constant of the compiled problem (faster
         compile for long horizons). ``None``: a Parameter when ``steps x hubs <=``
         :data:`PUE_PARAMETER_MAX_CELLS`.
+    sizing : Sizing, optional
+        Capacities chosen with the operation (capacity planning); ``None``: every capacity as given.
 
     Attributes
     ----------
@@ -219,7 +298,8 @@ class CoSchedulingModel:
         The numbers currently assigned to the Parameters.
     """
 
-    def __init__(self, scenario: Scenario, *, pue_parameter: bool | None = None) -> None:
+    def __init__(self, scenario: Scenario, *, pue_parameter: bool | None = None,
+                 sizing: Sizing | None = None) -> None:
         started = time.perf_counter()
         self.scenario = scenario
         self.hub_names = tuple(scenario.hubs)
@@ -227,6 +307,9 @@ class CoSchedulingModel:
         self.battery_hubs = tuple(name for name, hub in scenario.hubs.items() if hub.battery is not None)
         steps, n_hubs = len(scenario.index), len(self.hub_names)
         self.steps = steps
+        self.sizing = sizing
+        if sizing is not None:
+            _check_sizing(sizing, steps, self.hub_names, self.battery_hubs)
         if pue_parameter is None:
             pue_parameter = steps * n_hubs <= PUE_PARAMETER_MAX_CELLS
         self.pue_parameter = pue_parameter
@@ -304,10 +387,24 @@ class CoSchedulingModel:
         self._it_capacity = capacity
         self._grid_cap = grid_cap
 
-        renewable = cp.Variable(shape, name="renewable_kw", bounds=[0, self.p_renewable])
+        sizing = self.sizing
         grid = cp.Variable(shape, name="grid_import_kw", bounds=[0, np.broadcast_to(grid_cap, shape).copy()])
-        self.v_renewable, self.v_grid = renewable, grid
         constraints: list[cp.Constraint] = []
+        capacity_cost = 0
+        if sizing is None:
+            renewable = cp.Variable(shape, name="renewable_kw", bounds=[0, self.p_renewable])
+        else:
+            # Sized parks: renewable_{t,h} <= series_{t,h} + solar_per_kw_{t,h} S_h + wind_per_kw_{t,h} W_h,
+            # written as one sparse (steps x hubs, hubs) matrix per technology times the nameplates.
+            renewable = cp.Variable(shape, name="renewable_kw", bounds=[0, None])
+            self.v_solar_kw = cp.Variable(n_hubs, name="solar_nameplate_kw", bounds=list(sizing.solar_kw))
+            self.v_wind_kw = cp.Variable(n_hubs, name="wind_nameplate_kw", bounds=list(sizing.wind_kw))
+            sized = (_profile_matrix(sizing.solar_kw_per_kw) @ self.v_solar_kw
+                     + _profile_matrix(sizing.wind_kw_per_kw) @ self.v_wind_kw)
+            constraints.append(renewable <= self.p_renewable + cp.reshape(sized, shape, order="C"))
+            capacity_cost = (sizing.solar_cost_per_kw @ self.v_solar_kw
+                             + sizing.wind_cost_per_kw @ self.v_wind_kw)
+        self.v_renewable, self.v_grid = renewable, grid
         supply = renewable + grid
         penalty = 0
 
@@ -346,6 +443,11 @@ class CoSchedulingModel:
             batteries = [scenario.hubs[name].battery for name in self.battery_hubs]
             power = np.array([b.power_kw for b in batteries], dtype=float)
             energy = np.array([b.energy_kwh for b in batteries], dtype=float)
+            sized_batteries = [] if sizing is None else [self.battery_hubs.index(n) for n in sizing.batteries]
+            if sized_batteries:
+                # Box bounds of sized batteries: their upper bounds (the variables E, P tighten them).
+                energy[sized_batteries] = sizing.battery_energy_kwh[1]
+                power[sized_batteries] = sizing.battery_power_kw[1]
             eta = np.sqrt(np.array([b.round_trip_efficiency for b in batteries], dtype=float))
             bshape = (steps, n_batt)
             power_bound = np.broadcast_to(power, bshape).copy()
@@ -362,10 +464,33 @@ class CoSchedulingModel:
             # soc_{-1} = initial, soc_T = final.
             stored = cp.multiply(charge, np.broadcast_to(eta * dt, bshape)) - cp.multiply(
                 discharge, np.broadcast_to(dt / eta, bshape))
-            constraints.append(soc[0] == self.p_soc_initial + stored[0])
+            soc_initial, soc_final = self.p_soc_initial, self.p_soc_final
+            if sized_batteries:
+                # Sized: soc_t <= E, charge_t, discharge_t <= P, soc_{-1} = soc_T = initial_soc x E.
+                n_sized = len(sized_batteries)
+                self.v_battery_energy_kwh = cp.Variable(n_sized, name="battery_energy_kwh",
+                                                        bounds=list(sizing.battery_energy_kwh))
+                self.v_battery_power_kw = cp.Variable(n_sized, name="battery_power_kw",
+                                                      bounds=list(sizing.battery_power_kw))
+                every_step = np.ones((steps, 1))
+                energy_row = every_step @ cp.reshape(self.v_battery_energy_kwh, (1, n_sized), order="C")
+                power_row = every_step @ cp.reshape(self.v_battery_power_kw, (1, n_sized), order="C")
+                constraints += [soc[:, sized_batteries] <= energy_row,
+                                charge[:, sized_batteries] <= power_row,
+                                discharge[:, sized_batteries] <= power_row]
+                initial_share = np.array([batteries[i].initial_soc for i in sized_batteries])
+                to_batteries = sp.csc_matrix((initial_share, (sized_batteries, range(n_sized))),
+                                             shape=(n_batt, n_sized))
+                soc_initial = soc_initial + to_batteries @ self.v_battery_energy_kwh
+                soc_final = soc_final + to_batteries @ self.v_battery_energy_kwh
+                capacity_cost = capacity_cost + (
+                    sizing.battery_energy_cost_per_kwh @ self.v_battery_energy_kwh
+                    + sizing.battery_power_cost_per_kw @ self.v_battery_power_kw)
+            self._sized_batteries = sized_batteries
+            constraints.append(soc[0] == soc_initial + stored[0])
             if steps > 1:
                 constraints.append(soc[1:] - soc[:-1] == stored[1:])
-            constraints.append(soc[steps - 1] == self.p_soc_final)
+            constraints.append(soc[steps - 1] == soc_final)
             supply = supply + discharge @ to_hubs - charge @ to_hubs
             renewable_only = [i for i, b in enumerate(batteries) if not b.grid_charging]
             if renewable_only:
@@ -375,6 +500,7 @@ class CoSchedulingModel:
             penalty = THROUGHPUT_PENALTY * dt * (cp.sum(charge) + cp.sum(discharge))
         else:
             self.v_charge = self.v_discharge = self.v_soc = None
+            self._sized_batteries = []
 
         # Facility balance: renewable + grid + discharge - charge = pue x (firm_it + flexible it).
         self.c_balance = supply - facility_flexible == self.p_firm_facility
@@ -387,7 +513,8 @@ class CoSchedulingModel:
         total_facility = cp.Variable(name="facility_kwh_per_dt")
         constraints += [total_facility == cp.sum(supply),
                         self.p_green_share * total_facility <= total_facility - cp.sum(grid)]
-        objective = self.p_weight @ cp.vec(grid, order="C") + penalty
+        self.capacity_cost = capacity_cost
+        objective = self.p_weight @ cp.vec(grid, order="C") + capacity_cost + penalty
         self.problem = cp.Problem(cp.Minimize(objective), constraints)
 
     # ---------------------------------------------------------------------------------------- update
@@ -427,8 +554,12 @@ class CoSchedulingModel:
             self.p_released.value = data.released_kwh
             self.p_due.value = np.minimum(data.due_kwh, data.released_kwh)
         if self.v_soc is not None:
-            self.p_soc_initial.value = data.initial_soc_kwh
-            self.p_soc_final.value = data.final_soc_kwh
+            initial, final = data.initial_soc_kwh.copy(), data.final_soc_kwh.copy()
+            # A sized battery's states are initial_soc x E (in the model); no fixed part.
+            initial[self._sized_batteries] = 0.0
+            final[self._sized_batteries] = 0.0
+            self.p_soc_initial.value = initial
+            self.p_soc_final.value = final
 
     # ------------------------------------------------------------------------------------ pre-checks
     def check_feasibility(self) -> None:
@@ -444,8 +575,9 @@ class CoSchedulingModel:
         """
         scenario, data, dt = self.scenario, self.data, self.scenario.step_hours
         hubs = list(scenario.hubs.values())
-        battery_power = np.array([h.battery.power_kw if h.battery is not None else 0.0 for h in hubs])
-        supply_kw = self._grid_cap + data.renewable_kw + battery_power
+        battery_power = self._upper_battery_power_kw()
+        renewable_kw = self._upper_renewable_kw()
+        supply_kw = self._grid_cap + renewable_kw + battery_power
         firm_facility = data.pue * data.firm_it_kw
         for check, need, have, what in (
             (firm_facility > supply_kw * (1 + 1e-9) + 1e-6, firm_facility, supply_kw, "power"),
@@ -460,7 +592,7 @@ class CoSchedulingModel:
                     raise InfeasibleError(
                         f"hub {hub.name}: firm load needs {need[t, h] / 1e3:,.1f} MW at {when} but "
                         f"grid_import_mw {self._grid_cap[h] / 1e3:,.1f} + renewables "
-                        f"{data.renewable_kw[t, h] / 1e3:,.1f} + battery {battery_power[h] / 1e3:,.1f} MW "
+                        f"{renewable_kw[t, h] / 1e3:,.1f} + battery {battery_power[h] / 1e3:,.1f} MW "
                         f"give {have[t, h] / 1e3:,.1f} MW; raise grid_import_mw or lower firm_it_mw")
                 raise InfeasibleError(
                     f"hub {hub.name}: firm IT load {need[t, h] / 1e3:,.1f} MW at {when} exceeds "
@@ -493,12 +625,61 @@ class CoSchedulingModel:
             for k, workload in enumerate(scenario.workloads):
                 lowest_pue = data.pue[:, [position[n] for n in workload.hubs]].min()
                 facility += lowest_pue * data.released_kwh[-1, k]
-            green = data.renewable_kw.sum() * dt
+            green = renewable_kw.sum() * dt
             if share * facility > green * (1 + 1e-9) + 1e-6:
                 raise InfeasibleError(
                     f"min_green_share {share:g} needs {share * facility / 1e3:,.0f} MWh of green energy but "
                     f"only {green / 1e3:,.0f} MWh of renewables are available; lower min_green_share or "
                     "add solar_mw / wind_mw")
+
+    def _upper_renewable_kw(self) -> np.ndarray:
+        """Largest available renewable power [kW]: the series plus sized parks at their upper bounds."""
+        renewable = self.data.renewable_kw
+        if self.sizing is not None:
+            renewable = (renewable + self.sizing.solar_kw_per_kw * self.sizing.solar_kw[1]
+                         + self.sizing.wind_kw_per_kw * self.sizing.wind_kw[1])
+        return renewable
+
+    def _upper_battery_power_kw(self) -> np.ndarray:
+        """Largest battery power of each hub [kW] (sized batteries at their upper bounds)."""
+        power = np.array([h.battery.power_kw if h.battery is not None else 0.0
+                          for h in self.scenario.hubs.values()])
+        if self.sizing is not None:
+            for i, name in enumerate(self.sizing.batteries):
+                power[self.hub_names.index(name)] = self.sizing.battery_power_kw[1, i]
+        return power
+
+    def sized_capacities(self) -> dict[str, dict[str, float]]:
+        """The chosen capacities after a solve with a :class:`Sizing`.
+
+        Returns
+        -------
+        dict
+            Hub -> ``{"solar_kw", "wind_kw"}`` [kW], plus ``"battery_energy_kwh"`` [kWh] and
+            ``"battery_power_kw"`` [kW] at hubs with a sized battery. Values are clipped to their bounds
+            (solver round-off).
+
+        Raises
+        ------
+        ValueError
+            Without a sizing, or before a successful solve.
+        """
+        if self.sizing is None or self.v_solar_kw.value is None:
+            got = "no sizing" if self.sizing is None else "no solution yet"
+            raise ValueError(f"sized_capacities: expected a model built with sizing= and solved, got {got}; "
+                             "call solve() first")
+        sizing = self.sizing
+        solar = np.clip(self.v_solar_kw.value, *sizing.solar_kw)
+        wind = np.clip(self.v_wind_kw.value, *sizing.wind_kw)
+        chosen = {name: {"solar_kw": float(solar[h]), "wind_kw": float(wind[h])}
+                  for h, name in enumerate(self.hub_names)}
+        if sizing.batteries:
+            energy = np.clip(self.v_battery_energy_kwh.value, *sizing.battery_energy_kwh)
+            power = np.clip(self.v_battery_power_kw.value, *sizing.battery_power_kw)
+            for i, name in enumerate(sizing.batteries):
+                chosen[name]["battery_energy_kwh"] = float(energy[i])
+                chosen[name]["battery_power_kw"] = float(power[i])
+        return chosen
 
     # ----------------------------------------------------------------------------------------- solve
     def solve(self, solver: str = "HIGHS") -> Schedule:
@@ -567,7 +748,13 @@ class CoSchedulingModel:
     def _schedule(self, solver: str, status: str, build_seconds: float, solve_seconds: float) -> Schedule:
         scenario, data, dt = self.scenario, self.data, self.scenario.step_hours
         steps, n_hubs, n_work = self.steps, len(self.hub_names), len(self.workload_names)
-        renewable = np.clip(self.v_renewable.value, 0.0, data.renewable_kw)
+        sized_solar = sized_wind = np.zeros((steps, n_hubs))
+        if self.sizing is not None:
+            chosen = [self.sized_capacities()[name] for name in self.hub_names]
+            sized_solar = self.sizing.solar_kw_per_kw * np.array([c["solar_kw"] for c in chosen])
+            sized_wind = self.sizing.wind_kw_per_kw * np.array([c["wind_kw"] for c in chosen])
+        available = data.renewable_kw + sized_solar + sized_wind
+        renewable = np.clip(self.v_renewable.value, 0.0, available)
         grid = np.clip(self.v_grid.value, 0.0, None)
         workload_it = np.zeros((steps, n_hubs, n_work))
         if self.v_work is not None:
@@ -591,8 +778,8 @@ class CoSchedulingModel:
             solar_share = np.divide(solar, total, out=np.ones_like(total), where=total > 0)
             solar, wind = data.renewable_kw * solar_share, data.renewable_kw * (1 - solar_share)
         arrays = {
-            "solar_kw": solar, "wind_kw": wind, "renewable_used_kw": renewable,
-            "curtailed_kw": data.renewable_kw - renewable, "grid_import_kw": grid,
+            "solar_kw": solar + sized_solar, "wind_kw": wind + sized_wind, "renewable_used_kw": renewable,
+            "curtailed_kw": available - renewable, "grid_import_kw": grid,
             "battery_charge_kw": charge, "battery_discharge_kw": discharge, "battery_soc_kwh": soc,
             "it_kw": it, "facility_kw": data.pue * it, "pue": data.pue,
             "carbon_g_per_kwh": data.carbon_g_per_kwh, "price_cny_per_kwh": data.price_cny_per_kwh,

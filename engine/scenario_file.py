@@ -87,7 +87,9 @@ from engine.hub_series import TYPICAL, WEATHER_PUE, hub_series
 from engine.scenario import HUB_SERIES, Battery, HubInputs, Link, Objective, Scenario, Workload
 from weather.catalogue import Hub, Tariff, TariffSeason, load_catalogue
 
-TOP_KEYS = ("name", "start", "hours", "step_minutes", "timezone", "objective", "hubs", "workloads", "links")
+TOP_KEYS = ("name", "start", "hours", "step_minutes", "timezone", "objective", "hubs", "workloads", "links",
+            "plan")
+"""Top-level keys; ``plan`` (capacity sizing) is validated by :func:`engine.plan.plan_settings`."""
 OBJECTIVE_KEYS = ("minimize", "carbon_price_cny_per_t", "min_green_share")
 OBJECTIVES = ("cost", "carbon", "grid")
 HUB_KEYS = ("it_capacity_mw", "firm_it_mw", "pue", "solar_mw", "wind_mw", "tracking", "grid_import_mw",
@@ -226,6 +228,10 @@ def scenario_from_dict(raw: Mapping[str, Any], base_dir: Path | str = ".") -> Sc
     scenario = Scenario(name=name, index=index, step_hours=step_hours, timezone=timezone, objective=objective,
                         hubs=hubs, workloads=workloads, links=links, settings=_json_ready(raw))
     validate_scenario(scenario)
+    if "plan" in raw:
+        from engine.plan import plan_settings  # imported here: it loads cvxpy
+
+        plan_settings(scenario)
     return scenario
 
 
