@@ -171,6 +171,33 @@ def _sweep(args: argparse.Namespace) -> None:
     print(f"wrote {result.results_parquet}, {result.results_csv}, {report}")
 
 
+def _plan(args: argparse.Namespace) -> None:
+    # engine.plan imports cvxpy: import it here so `suandian hubs` and `power` stay quick.
+    from engine.plan import plan, write_plan_outputs
+    from engine.scenario_file import load_scenario
+
+    if not Path(args.scenario).is_file():
+        raise ScenarioError(f"scenario file: expected an existing TOML file with a [plan] table, got "
+                            f"{str(args.scenario)!r}; check the path")
+    scenario = load_scenario(args.scenario)
+    result = plan(scenario, solver=args.solver)
+    paths = write_plan_outputs(result, args.out)
+    print(f"{scenario.name}: {len(scenario.index)} steps of {scenario.step_hours:g} h, hourly green share "
+          f">= {result.min_green_share:.0%}; {result.schedule.solver} {result.status} in "
+          f"{result.solve_seconds:.1f} s")
+    units = {"solar_mw": "MW", "wind_mw": "MW", "battery_energy_mwh": "MWh", "battery_power_mw": "MW"}
+    for hub, chosen in result.capacities.items():
+        for name, value in chosen.items():
+            print(f"{f'{hub} {name}':<34}{value:>14,.1f} {units[name]}")
+    period = "annual" if abs(result.horizon_hours - 8760.0) < 1e-9 else f"{result.horizon_hours:,.0f} h"
+    print(f"{f'total cost ({period}) [million CNY]':<34}{result.total_cost_cny / 1e6:>14,.2f}")
+    for part, label in (("capacity", "capacity"), ("grid_energy", "grid energy"), ("carbon", "carbon")):
+        print(f"{f'  {label}':<34}{result.costs_cny[part] / 1e6:>14,.2f}")
+    print(f"{'cost per MWh of IT energy [CNY]':<34}{result.cost_per_mwh_it_cny:>14,.1f}")
+    print(f"{'green share (hourly matched)':<34}{result.metrics['green_share_hourly']:>14.1%}")
+    print(f"wrote {', '.join(str(path) for path in paths.values())}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``suandian`` command."""
     parser = argparse.ArgumentParser(
@@ -214,6 +241,14 @@ def build_parser() -> argparse.ArgumentParser:
                      "(default ./suandian-out)")
     run.add_argument("--solver", default="HIGHS", help="installed cvxpy solver (default HIGHS)")
     run.set_defaults(handler=_run)
+
+    plan = commands.add_parser("plan", help="size wind, solar and batteries for a green-share target "
+                               "(the scenario's [plan] table) together with their operation")
+    plan.add_argument("scenario", type=Path, help="scenario TOML file with a [plan] table")
+    plan.add_argument("--out", type=Path, default=Path("suandian-plan"),
+                      help="output folder for plan.json, schedule.csv, report.html (default ./suandian-plan)")
+    plan.add_argument("--solver", default="HIGHS", help="installed cvxpy solver (default HIGHS)")
+    plan.set_defaults(handler=_plan)
 
     operate = commands.add_parser("operate", help="rolling operation: plan on forecasts, settle on the "
                                   "actual weather, compare with perfect foresight and the baseline")

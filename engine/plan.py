@@ -36,18 +36,24 @@ so that solver round-off never makes the run infeasible; rounding up only relaxe
 from __future__ import annotations
 
 import dataclasses
+import html
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from engine.baseline import run_baseline
 from engine.errors import ScenarioError
 from engine.hub_series import TYPICAL, hub_series
-from engine.metrics import metrics
+from engine.metrics import gains, metrics
 from engine.model import CoSchedulingModel, Sizing
+from engine.report import render_report
+from engine.run import RunResult, schedule_table
 from engine.scenario import Battery, Objective, Scenario
 from engine.schedule import Schedule
 from weather.catalogue import load_catalogue
@@ -615,3 +621,113 @@ def sweep_columns(result: PlanResult) -> dict[str, float]:
         }
     )
     return columns
+
+
+# ------------------------------------------------------------------------------------------------------
+# Outputs
+# ------------------------------------------------------------------------------------------------------
+
+
+def plan_summary(result: PlanResult) -> dict:
+    """The content of ``plan.json``: scenario, target, capacities, costs, metrics, overrides, solver."""
+    scenario = result.scenario
+    local = scenario.index.tz_convert(scenario.timezone)
+    schedule = result.schedule
+    return {
+        "scenario": {
+            "name": scenario.name,
+            "start": local[0].isoformat(),
+            "end": (local[-1] + pd.Timedelta(hours=scenario.step_hours)).isoformat(),
+            "steps": len(scenario.index),
+            "step_hours": scenario.step_hours,
+            "horizon_hours": result.horizon_hours,
+            "hubs": list(scenario.hubs),
+            "settings": scenario.settings,
+        },
+        "min_green_share": result.min_green_share,
+        "capacities": result.capacities,
+        "costs_cny": result.costs_cny,
+        "total_cost_cny": result.total_cost_cny,
+        "cost_per_mwh_it_cny": result.cost_per_mwh_it_cny,
+        "unit_costs": result.unit_costs,
+        "metrics": result.metrics,
+        "planned_overrides": planned_overrides(result),
+        "solver": {
+            "name": schedule.solver,
+            "status": schedule.status,
+            "seconds": schedule.build_seconds + schedule.solve_seconds,
+            "build_seconds": schedule.build_seconds,
+            "solve_seconds": schedule.solve_seconds,
+        },
+    }
+
+
+def _plan_section(result: PlanResult) -> str:
+    """HTML tables of the chosen capacities and the cost split."""
+    rows = "".join(
+        f"<tr><td>{html.escape(hub)}</td><td>{html.escape(name)}</td>"
+        f"<td>{value:,.1f} {CAPACITY_UNITS[name]}</td></tr>"
+        for hub, chosen in result.capacities.items()
+        for name, value in chosen.items()
+    )
+    costs = "".join(
+        f"<tr><td>{part.replace('_', ' ')}</td><td>{value / 1e6:,.2f}</td></tr>"
+        for part, value in result.costs_cny.items()
+    )
+    return (
+        f"<h2>Plan: least-cost capacities for {result.min_green_share:.0%} hourly-matched green power</h2>"
+        "<table><tr><th>hub</th><th>capacity</th><th>chosen</th></tr>"
+        f"{rows}</table>"
+        f"<p>Cost over the {result.horizon_hours:,.0f} h horizon (annual for a full year) [million CNY]; "
+        f"{result.cost_per_mwh_it_cny:,.1f} CNY per MWh of IT energy. Annualised capacity costs: "
+        + ", ".join(f"{html.escape(k)} {v:,.1f}" for k, v in result.unit_costs.items())
+        + " (engine/plan.py: sources and ASSUMPTIONS).</p>"
+        f"<table><tr><th>part</th><th>million CNY</th></tr>{costs}</table>"
+    )
+
+
+def write_plan_outputs(result: PlanResult, out_dir: str | Path) -> dict[str, Path]:
+    """Write ``plan.json``, ``schedule.csv`` and ``report.html`` into a folder.
+
+    The report is the engine's run report of the planned scenario (the planned operation against running
+    as usual with the planned capacities), headed by the capacities and the cost split.
+
+    Parameters
+    ----------
+    result : PlanResult
+        The plan to write.
+    out_dir : str or pathlib.Path
+        Output folder; created if missing, files in it are overwritten.
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        ``{"plan": ..., "schedule": ..., "report": ...}``.
+    """
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "plan": folder / "plan.json",
+        "schedule": folder / "schedule.csv",
+        "report": folder / "report.html",
+    }
+    paths["plan"].write_text(
+        json.dumps(plan_summary(result), ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
+    )
+    schedule_table(result.scenario, result.schedule).to_csv(paths["schedule"], index=False)
+    scenario = planned_scenario(result)
+    baseline = run_baseline(scenario)
+    baseline_metrics = metrics(scenario, baseline)
+    run_result = RunResult(
+        scenario=scenario,
+        coordinated=result.schedule,
+        baseline=baseline,
+        coordinated_metrics=result.metrics,
+        baseline_metrics=baseline_metrics,
+        gains=gains(result.metrics, baseline_metrics),
+    )
+    page = render_report(run_result)
+    marker = "<h2>Headline"
+    page = page.replace(marker, _plan_section(result) + "\n" + marker, 1)
+    paths["report"].write_text(page, encoding="utf-8")
+    return paths
