@@ -220,7 +220,8 @@ def plan_settings(scenario: Scenario) -> PlanSettings:
     """
     if "plan" not in scenario.settings:
         raise ScenarioError(
-            "plan: the scenario has no [plan] table. Fix: add [plan.hubs.<hub>] with the "
+            "plan: the scenario has no [plan] table naming the capacities engine.plan should size. "
+            "Fix: add [plan.hubs.<hub>] with the "
             "capacities to size, e.g. solar_mw = { min = 0, max = 500 }."
         )
     raw = _check_keys(scenario.settings["plan"], PLAN_KEYS, "plan")
