@@ -36,8 +36,9 @@ def main() -> None:
         finished = time.perf_counter()
         chosen = result.capacities["zhongwei"]
         print(f"{share:>7.2f} {loaded - started:>7.2f} {result.schedule.build_seconds:>8.2f} "
-              f"{result.schedule.solve_seconds:>8.2f} {finished - loaded:>8.2f} {chosen['solar_mw']:>9.1f} "
-              f"{chosen['wind_mw']:>8.1f} {chosen['battery_energy_mwh']:>9.1f} {chosen['battery_power_mw']:>8.1f} "
+              f"{result.schedule.solve_seconds:>8.2f} {finished - loaded:>8.2f} "
+              f"{chosen['solar_mw']:>9.1f} {chosen['wind_mw']:>8.1f} "
+              f"{chosen['battery_energy_mwh']:>9.1f} {chosen['battery_power_mw']:>8.1f} "
               f"{result.total_cost_cny / 1e6:>10.2f} {result.cost_per_mwh_it_cny:>11.1f} "
               f"{result.metrics['green_share_hourly']:>7.4f}")
 
