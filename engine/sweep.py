@@ -670,32 +670,17 @@ def _metric_totals(metrics: Any) -> dict:
             if isinstance(value, numbers.Real) and not isinstance(value, bool)}
 
 
-def _flatten_numbers(value: Any, prefix: str) -> dict:
-    """Numbers in nested dicts/dataclasses -> ``prefix_a_b`` columns; frames and series are skipped."""
-    if isinstance(value, bool):
-        return {prefix: float(value)}
-    if isinstance(value, numbers.Real):
-        return {prefix: float(value)}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        value = {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
-    if isinstance(value, Mapping):
-        flat = {}
-        for key, item in value.items():
-            flat.update(_flatten_numbers(item, f"{prefix}_{key}"))
-        return flat
-    return {}
-
-
 def _result_columns(result: Any) -> dict:
-    """Headline numbers of a RunResult (or a PlanResult) as flat columns."""
+    """Headline numbers of a RunResult or a PlanResult as flat columns (no timings)."""
+    if not hasattr(result, "coordinated_metrics"):
+        from engine.plan import sweep_columns
+
+        return sweep_columns(result)
     columns = {}
     for prefix, attribute in (("coordinated", "coordinated_metrics"), ("baseline", "baseline_metrics"),
                               ("gain", "gains")):
-        for key, value in _metric_totals(getattr(result, attribute, None)).items():
+        for key, value in _metric_totals(getattr(result, attribute)).items():
             columns[f"{prefix}_{key}"] = value
-    if dataclasses.is_dataclass(result) and not hasattr(result, "coordinated_metrics"):
-        for field in dataclasses.fields(result):
-            columns.update(_flatten_numbers(getattr(result, field.name), f"plan_{field.name}"))
     return columns
 
 

@@ -27,7 +27,7 @@ def test_sweep_command_writes_the_table_and_report_and_reuses_points(tmp_path, c
     assert "3 points: 3 solved now, 0 reused, 1 failed" in printed
     table = pd.read_parquet(out / "results.parquet")
     assert list(table["status"]) == [STATUS_DONE, STATUS_DONE, STATUS_FAILED]
-    assert "engine.plan" in table.loc[2, "error"]  # sizing is not there yet: recorded, not raised
+    assert "[plan]" in table.loc[2, "error"]  # the base has no [plan] table: recorded, not raised
     assert table.loc[0, "coordinated_migrated_it_mwh"] == 0.0 < table.loc[1, "coordinated_migrated_it_mwh"]
     page = (out / "report.html").read_text(encoding="utf-8")
     assert page.count("<svg") == 3 and "<script" not in page

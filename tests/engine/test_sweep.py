@@ -268,11 +268,34 @@ def test_default_report_draws_cost_against_the_first_axis(tmp_path, base):
 
 # ----------------------------------------------------------------------------------------------- solving
 
-def test_solve_point_records_a_plan_point_without_sizing_as_failed(base):
+def test_solve_point_records_a_plan_point_without_plan_table_as_failed(base):
     record = solve_point(raw_tiny(), str(base.parent), "plan", "HIGHS")
     assert record["status"] == STATUS_FAILED
-    assert "plan" in record["error"]
+    assert "[plan]" in record["error"]
     assert record["point_seconds"] >= 0.0
+
+
+PLAN_TABLE = """
+[plan.hubs.zhongwei]
+solar_mw = { min = 0, max = 500 }
+battery_energy_mwh = { min = 0, max = 500 }
+battery_power_mw = { min = 0, max = 50 }
+"""
+
+
+def test_plan_points_size_capacities_and_cost_rises_with_the_green_floor(tmp_path):
+    (tmp_path / "tiny.toml").write_text(TINY + PLAN_TABLE, encoding="utf-8")
+    sweep = load_sweep(write_sweep(tmp_path, 'kind = "plan"\n[grid]\n'
+                                             '"objective.min_green_share" = [0.3, 0.5]\n'))
+    table = run_sweep(sweep, tmp_path / "out", workers=2, processes=False).table
+    assert list(table["status"]) == [STATUS_DONE, STATUS_DONE]
+    assert (table["solver_status"] == "optimal").all()
+    # each plan meets its floor, and a higher floor never costs less (a smaller feasible set)
+    assert (table["coordinated_green_share_hourly"] >= table["objective.min_green_share"] - 1e-6).all()
+    assert table.loc[1, "plan_total_cost_cny"] >= table.loc[0, "plan_total_cost_cny"] - 1e-6
+    assert table.loc[1, "plan_capacities_zhongwei_solar_mw"] > 0.0
+    assert not any("seconds" in column for column in table.columns
+                   if column.startswith(("plan_", "coordinated_")))
 
 
 RUN_BODY = """
