@@ -16,7 +16,6 @@ import pandas as pd
 
 from engine.errors import InfeasibleError, ScenarioError, SolverError
 from weather.catalogue import TIMEZONE, get_hub, load_catalogue
-from weather.errors import WeatherInputError
 from weather.forecast import day_ahead_forecast, day_ahead_skill
 from weather.power import park_output, power_summary
 from weather.readers import read_weather
@@ -24,6 +23,7 @@ from weather.synthetic import typical_year
 
 EXIT_BAD_INPUT = 2
 EXIT_SOLVE_FAILED = 3
+EXIT_INTERRUPTED = 130
 DEFAULT_SCENARIO = Path(__file__).with_name("default_scenario.toml")
 """The bundled east-west example (``examples/east_west.toml``, shipped inside the package)."""
 
@@ -289,12 +289,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         args.handler(args)
-    except (ScenarioError, WeatherInputError, ValueError) as error:
+    except ValueError as error:  # ScenarioError, WeatherInputError and other bad input
         print(f"suandian {args.command}: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (InfeasibleError, SolverError) as error:
         print(f"suandian {args.command}: {error}", file=sys.stderr)
         return EXIT_SOLVE_FAILED
+    except BrokenPipeError:  # output piped into a reader that stopped early (e.g. `| head`)
+        sys.stderr.close()
+        return 0
+    except OSError as error:  # a file that cannot be read or written
+        print(f"suandian {args.command}: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(f"suandian {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return 0
 
 
