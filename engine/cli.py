@@ -96,17 +96,23 @@ def _forecast(args: argparse.Namespace) -> None:
               f"                 {skill[f'{park}_steps']}")
 
 
+def _scenario_path(args: argparse.Namespace) -> Path:
+    """The scenario file of `run`/`operate`: the argument, or the bundled east-west example."""
+    path = Path(args.scenario if args.scenario is not None else DEFAULT_SCENARIO)
+    if not path.is_file():
+        raise ScenarioError(f"scenario file: expected an existing TOML file, got {str(path)!r}; check "
+                            f"the path (or run `suandian {args.command}` with no argument for the bundled "
+                            "example)")
+    return path
+
+
 def _run(args: argparse.Namespace) -> None:
     # engine.run imports cvxpy: import it here so `suandian hubs` and `power` stay quick.
     from engine.report import HEADLINE_METRICS, METRIC_LABELS, format_value, metric_unit
     from engine.run import run, write_outputs
     from engine.scenario_file import load_scenario
 
-    path = args.scenario if args.scenario is not None else DEFAULT_SCENARIO
-    if not Path(path).is_file():
-        raise ScenarioError(f"scenario file: expected an existing TOML file, got {str(path)!r}; check the "
-                            "path (or run `suandian run` with no argument for the bundled example)")
-    scenario = load_scenario(path)
+    scenario = load_scenario(_scenario_path(args))
     result = run(scenario, solver=args.solver)
     paths = write_outputs(result, args.out)
     solver = result.coordinated
@@ -128,11 +134,7 @@ def _operate(args: argparse.Namespace) -> None:
     from engine.report import HEADLINE_METRICS, METRIC_LABELS, format_value, metric_unit
     from engine.scenario_file import load_scenario
 
-    path = args.scenario if args.scenario is not None else DEFAULT_SCENARIO
-    if not Path(path).is_file():
-        raise ScenarioError(f"scenario file: expected an existing TOML file, got {str(path)!r}; check the "
-                            "path (or run `suandian operate` with no argument for the bundled example)")
-    scenario = load_scenario(path)
+    scenario = load_scenario(_scenario_path(args))
     result = operate(scenario, issue_hour=args.issue_hour, lookahead_hours=args.lookahead_hours,
                      replan_hours=args.replan_hours, forecast_seed=args.forecast_seed,
                      quantile=args.quantile, solver=args.solver)

@@ -53,7 +53,7 @@ from engine.hub_series import TYPICAL, hub_series
 from engine.metrics import gains, metrics
 from engine.model import CoSchedulingModel, Sizing
 from engine.report import render_report
-from engine.run import RunResult, schedule_table
+from engine.run import RunResult, horizon_record, schedule_table
 from engine.scenario import Battery, Objective, Scenario
 from engine.schedule import Schedule
 from weather.catalogue import load_catalogue
@@ -632,15 +632,10 @@ def sweep_columns(result: PlanResult) -> dict[str, float]:
 def plan_summary(result: PlanResult) -> dict:
     """The content of ``plan.json``: scenario, target, capacities, costs, metrics, overrides, solver."""
     scenario = result.scenario
-    local = scenario.index.tz_convert(scenario.timezone)
     schedule = result.schedule
     return {
         "scenario": {
-            "name": scenario.name,
-            "start": local[0].isoformat(),
-            "end": (local[-1] + pd.Timedelta(hours=scenario.step_hours)).isoformat(),
-            "steps": len(scenario.index),
-            "step_hours": scenario.step_hours,
+            **horizon_record(scenario),
             "horizon_hours": result.horizon_hours,
             "hubs": list(scenario.hubs),
             "settings": scenario.settings,

@@ -106,19 +106,26 @@ def schedule_table(scenario: Scenario, schedule: Schedule) -> pd.DataFrame:
     return table
 
 
+def horizon_record(scenario: Scenario) -> dict:
+    """Name and horizon of a scenario for JSON outputs: local ISO start and end, steps, step hours."""
+    local = scenario.index.tz_convert(scenario.timezone)
+    return {
+        "name": scenario.name,
+        "start": local[0].isoformat(),
+        "end": (local[-1] + pd.Timedelta(hours=scenario.step_hours)).isoformat(),
+        "steps": len(scenario.index),
+        "step_hours": scenario.step_hours,
+        "timezone": scenario.timezone,
+    }
+
+
 def summary(result: RunResult) -> dict:
     """The content of ``summary.json`` (DESIGN.md): scenario, coordinated, baseline, gains, solver."""
     scenario = result.scenario
-    local = scenario.index.tz_convert(scenario.timezone)
     coordinated = result.coordinated
     return {
         "scenario": {
-            "name": scenario.name,
-            "start": local[0].isoformat(),
-            "end": (local[-1] + pd.Timedelta(hours=scenario.step_hours)).isoformat(),
-            "steps": len(scenario.index),
-            "step_hours": scenario.step_hours,
-            "timezone": scenario.timezone,
+            **horizon_record(scenario),
             "objective": {
                 "minimize": scenario.objective.minimize,
                 "carbon_price_cny_per_t": scenario.objective.carbon_price_cny_per_t,
