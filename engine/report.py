@@ -364,8 +364,13 @@ def render_report(result: RunResult) -> str:
         "renewables; renewables are taken at zero marginal cost (ASSUMPTION). Charts split renewable use "
         "between solar and wind in proportion to availability (ASSUMPTION).</p>")
     body = "\n".join(sections)
+    return html_page(f"suandian report — {scenario.name}", body)
+
+
+def html_page(title: str, body: str, css: str = _CSS) -> str:
+    """One self-contained HTML page: inline CSS, no external resources."""
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>suandian report — {html.escape(scenario.name)}</title>\n<style>{_CSS}</style>\n"
+            f"<title>{html.escape(title)}</title>\n<style>{css}</style>\n"
             f"</head>\n<body>\n{body}\n</body>\n</html>\n")
 
 
@@ -524,9 +529,7 @@ def render_operation_report(result: OperationResult) -> str:
         "foresight: one solve over the whole horizon on the actuals. Baseline: work at its origin as soon "
         "as it arrives, batteries idle.</p>")
     body = "\n".join(sections)
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>suandian operation — {html.escape(scenario.name)}</title>\n<style>{_CSS}</style>\n"
-            f"</head>\n<body>\n{body}\n</body>\n</html>\n")
+    return html_page(f"suandian operation — {scenario.name}", body)
 
 
 def write_operation_report(result: OperationResult, path: str | Path) -> Path:

@@ -44,7 +44,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from engine.errors import ScenarioError
-from engine.report import METRIC_LABELS, metric_unit
+from engine.report import METRIC_LABELS, html_page, metric_unit
 from engine.sweep import STATUS_DONE, STATUS_FAILED, Sweep
 
 DEFAULT_Y = ("coordinated_cost_cny", "gain_cost_cny", "coordinated_green_share_hourly")
@@ -287,9 +287,7 @@ def render_sweep_report(sweep: Sweep, table: pd.DataFrame) -> str:
                  '<p class="note">Gain = coordinated minus running as usual (negative cost and carbon are '
                  "savings). The full table is in results.csv / results.parquet.</p>"]
     body = "\n".join(section for section in sections if section)
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>suandian sweep — {html.escape(title)}</title>\n<style>{_CSS}</style>\n"
-            f"</head>\n<body>\n{body}\n</body>\n</html>\n")
+    return html_page(f"suandian sweep — {title}", body, css=_CSS)
 
 
 def write_sweep_report(sweep: Sweep, table: pd.DataFrame, path: str | Path) -> Path:
