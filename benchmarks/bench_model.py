@@ -26,8 +26,8 @@ import highspy
 import numpy as np
 import pandas as pd
 
-from engine.model import CoSchedulingModel
-from engine.scenario import HUB_SERIES, Battery, HubInputs, Link, Objective, Scenario, Workload
+from engine.inputs.scenario import HUB_SERIES, Battery, HubInputs, Link, Objective, Scenario, Workload
+from engine.model.lp import CoSchedulingModel
 
 WORKLOAD_CLASSES = 10
 

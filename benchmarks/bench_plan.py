@@ -1,7 +1,7 @@
 """Seconds of one full-year (8760 h) sizing solve at one hub: examples/zhongwei_plan_green.toml.
 
 For each hourly green-share target (default 0.8, 0.9 and 1.0) the example is loaded, sized with
-:func:`engine.plan.plan` (wind, solar, battery energy and power chosen with the operation) and timed:
+:func:`engine.studies.size.plan` (wind, solar, battery energy and power chosen with the operation) and timed:
 scenario load (weather to park power), model build plus cvxpy compile, HiGHS solve, and the whole call.
 Also prints the chosen capacities, the annual cost and the cost per MWh of IT energy.
 
@@ -14,8 +14,8 @@ import argparse
 import time
 from pathlib import Path
 
-from engine.plan import plan
-from engine.scenario_file import load_scenario
+from engine.inputs.scenario_file import load_scenario
+from engine.studies.size import plan
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "zhongwei_plan_green.toml"
 

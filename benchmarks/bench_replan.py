@@ -1,6 +1,7 @@
 """Time the rolling re-plan: 48-hour look-ahead at 4 and 10 hubs.
 
-For each size, a :class:`engine.operate.RollingPlanner` is compiled once and re-planned every 24 h over
+For each size, a :class:`engine.studies.operate.RollingPlanner` is compiled once and re-planned every
+24 h over
 a fortnight on perturbed renewables (a stand-in for forecasts: actual x U(0.7, 1.3), ASSUMPTION for
 timing only), starting each plan from the state the previous plan reached at its commit end. Reported:
 the median seconds per re-plan (``update`` + ``solve``, which includes cvxpy's cached parameter
@@ -26,8 +27,8 @@ import cvxpy as cp
 import highspy
 import numpy as np
 
-from engine.model import scenario_data
-from engine.operate import RollingPlanner
+from engine.model.lp import scenario_data
+from engine.studies.operate import RollingPlanner
 
 if __package__ in (None, ""):
     import sys

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from distributed import Client, LocalCluster
 
-from engine.sweep import STATUS_DONE, run_sweep, sweep_from_dict
+from engine.studies.sweep import STATUS_DONE, run_sweep, sweep_from_dict
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -33,8 +33,8 @@ def bench(points: int, hours: int, workers: int) -> tuple[float, float, int]:
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                            scheduler_kwargs={"dashboard": False})
     with cluster, Client(cluster) as client:
-        client.run(importlib.import_module, "engine.run")
-        client.run(importlib.import_module, "engine.scenario_file")
+        client.run(importlib.import_module, "engine.studies.run")
+        client.run(importlib.import_module, "engine.inputs.scenario_file")
         warm = time.perf_counter() - started
         with tempfile.TemporaryDirectory() as out:
             started = time.perf_counter()

@@ -24,7 +24,7 @@ from weather.synthetic import typical_year
 EXIT_BAD_INPUT = 2
 EXIT_SOLVE_FAILED = 3
 EXIT_INTERRUPTED = 130
-DEFAULT_SCENARIO = Path(__file__).with_name("default_scenario.toml")
+DEFAULT_SCENARIO = Path(__file__).parent / "inputs" / "default_scenario.toml"
 """The bundled east-west example (``examples/east_west.toml``, shipped inside the package)."""
 
 
@@ -107,10 +107,10 @@ def _scenario_path(args: argparse.Namespace) -> Path:
 
 
 def _run(args: argparse.Namespace) -> None:
-    # engine.run imports cvxpy: import it here so `suandian hubs` and `power` stay quick.
-    from engine.report import HEADLINE_METRICS, METRIC_LABELS, format_value, metric_unit
-    from engine.run import run, write_outputs
-    from engine.scenario_file import load_scenario
+    # engine.studies.run imports cvxpy: import it here so `suandian hubs` and `power` stay quick.
+    from engine.inputs.scenario_file import load_scenario
+    from engine.outputs.report import HEADLINE_METRICS, METRIC_LABELS, format_value, metric_unit
+    from engine.studies.run import run, write_outputs
 
     scenario = load_scenario(_scenario_path(args))
     result = run(scenario, solver=args.solver)
@@ -129,10 +129,10 @@ def _run(args: argparse.Namespace) -> None:
 
 
 def _operate(args: argparse.Namespace) -> None:
-    # engine.operate imports cvxpy: import it here so `suandian hubs` and `power` stay quick.
-    from engine.operate import operate, write_operation_outputs
-    from engine.report import HEADLINE_METRICS, METRIC_LABELS, format_value, metric_unit
-    from engine.scenario_file import load_scenario
+    # engine.studies.operate imports cvxpy: import it here so `suandian hubs` and `power` stay quick.
+    from engine.inputs.scenario_file import load_scenario
+    from engine.outputs.report import HEADLINE_METRICS, METRIC_LABELS, format_value, metric_unit
+    from engine.studies.operate import operate, write_operation_outputs
 
     scenario = load_scenario(_scenario_path(args))
     result = operate(scenario, issue_hour=args.issue_hour, lookahead_hours=args.lookahead_hours,
@@ -153,9 +153,10 @@ def _operate(args: argparse.Namespace) -> None:
 
 
 def _sweep(args: argparse.Namespace) -> None:
-    # engine.sweep starts Dask and its workers import cvxpy: import it here so other commands stay quick.
-    from engine.sweep import load_sweep, run_sweep
-    from engine.sweep_report import check_report, write_sweep_report
+    # engine.studies.sweep starts Dask and its workers import cvxpy: import it here so other commands
+    # stay quick.
+    from engine.outputs.sweep_report import check_report, write_sweep_report
+    from engine.studies.sweep import load_sweep, run_sweep
 
     sweep = load_sweep(args.sweep)
     check_report(sweep)
@@ -174,9 +175,9 @@ def _sweep(args: argparse.Namespace) -> None:
 
 
 def _plan(args: argparse.Namespace) -> None:
-    # engine.plan imports cvxpy: import it here so `suandian hubs` and `power` stay quick.
-    from engine.plan import plan, write_plan_outputs
-    from engine.scenario_file import load_scenario
+    # engine.studies.size imports cvxpy: import it here so `suandian hubs` and `power` stay quick.
+    from engine.inputs.scenario_file import load_scenario
+    from engine.studies.size import plan, write_plan_outputs
 
     if not Path(args.scenario).is_file():
         raise ScenarioError(f"scenario file: expected an existing TOML file with a [plan] table, got "

@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from engine.scenario import Scenario, Workload
+from engine.inputs.scenario import Scenario, Workload
 from engine.schedule import Schedule
 
 METRIC_UNITS = {

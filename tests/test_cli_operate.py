@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from engine.cli import EXIT_BAD_INPUT, main
-from tests.engine.test_run import SMALL_SCENARIO
+from tests.engine.studies.test_run import SMALL_SCENARIO
 
 THREE_DAYS = SMALL_SCENARIO.replace("hours = 48", "hours = 72")
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from engine.cli import DEFAULT_SCENARIO, EXIT_BAD_INPUT, main
-from tests.engine.test_run import SMALL_SCENARIO
+from tests.engine.studies.test_run import SMALL_SCENARIO
 
 OUTPUT_FILES = ("summary.json", "schedule.csv", "baseline.csv", "report.html")
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from engine.cli import EXIT_BAD_INPUT, main
-from engine.sweep import STATUS_DONE, STATUS_FAILED
-from tests.engine.test_sweep import TINY
+from engine.studies.sweep import STATUS_DONE, STATUS_FAILED
+from tests.engine.studies.test_sweep import TINY
 
 
 def _files(tmp_path: Path, body: str) -> Path:

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from engine.cli import DEFAULT_SCENARIO
-from engine.run import RunResult, run, write_outputs
-from engine.scenario_file import load_scenario
+from engine.inputs.scenario_file import load_scenario
+from engine.studies.run import RunResult, run, write_outputs
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SCENARIOS = sorted(path for path in EXAMPLES.glob("*.toml")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from engine.scenario import HUB_SERIES, Battery, HubInputs, Link, Objective, Scenario, Workload
+from engine.inputs.scenario import HUB_SERIES, Battery, HubInputs, Link, Objective, Scenario, Workload
 
 
 def time_index(steps: int, step_hours: float = 1.0, start: str = "2025-07-01 00:00",

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from engine.inputs.scenario import Battery, HubInputs, Objective, Scenario, Workload
 from engine.metrics import METRIC_UNITS, gains, green_power_kw, metrics
-from engine.scenario import Battery, HubInputs, Objective, Scenario, Workload
 from engine.schedule import FLOW_COLUMNS, Schedule
 
 INDEX = pd.date_range("2025-07-01 00:00", periods=3, freq="h", tz="UTC")

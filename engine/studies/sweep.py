@@ -1,0 +1,945 @@
+"""Parameter sweeps: many variants of one scenario, each solved as its own Dask task.
+
+A sweep file (TOML) names a base scenario and the values to give its keys::
+
+    name = "green-share-vs-flexibility"
+    base = "east_west.toml"          # the base scenario, relative to the sweep file
+    kind = "run"                     # "run" (engine.studies.run.run) or "plan"
+                                     # (engine.studies.size.plan); default "run"
+    solver = "HIGHS"                 # optional, default "HIGHS"
+
+    [grid]                           # full factorial over the axes, first axis slowest
+    "objective.min_green_share" = [0.8, 0.9, 1.0]
+    "workloads[name=ai-training].deadline_hours" = [6, 24]
+
+    [grid.flexible_share]            # a linked axis: keys that move together, labelled by `values`
+    values = [0.0, 0.2, 0.4]
+    "hubs.zhongwei.firm_it_mw" = [100, 80, 60]
+    "workloads[name=batch].arrival_it_mw" = [0, 20, 40]
+
+    [[points]]                       # explicit points, appended after the grid's
+    "links.0.gbps" = 0
+    kind = "run"                     # a point (or a grid axis named "kind") may override the kind
+
+    [[report.plots]]                 # optional; see engine.outputs.sweep_report
+    x = "objective.min_green_share"
+    y = "coordinated_cost_cny"
+    series = "flexible_share"
+
+Keys are paths into the raw scenario TOML, segments joined by dots: a table key (``objective``), a list
+index (``workloads.0``) or a list element chosen by its fields (``workloads[name=ai-training]``,
+``links[from=shanghai,to=zhongwei]``, exactly one element must match). Every table and list element on
+the path must exist in the base scenario; the last key may be new (an optional key left at its default,
+or a whole table such as ``hubs.qingyang.battery = {energy_mwh = 100, power_mw = 25}``); the scenario
+reader then judges it when the point is built.
+
+Each point has a stable id: a hash of its complete scenario (base plus overrides), the content of every
+file the scenario names (profiles, weather), its kind and solver. Finished points are written one JSON
+file each to ``OUT/points/<id>.json`` the moment they arrive (temp file + rename), so an interrupted sweep
+loses nothing it finished; a rerun skips every point with a file, and re-solves the failed ones only with
+``retry_failed=True`` (``--retry-failed``). The results table (``OUT/results.parquet`` and
+``OUT/results.csv``) has one row per point in sweep order: the point id and order, kind, the swept values
+(one column per key and per linked axis), ``status`` (``"done"`` or ``"failed"``), ``error``,
+``solver_status``, ``solve_seconds`` and ``point_seconds`` (wall time of the task) [s], and every headline
+metric of DESIGN.md as ``coordinated_<metric>``, ``baseline_<metric>`` and ``gain_<metric>`` (totals over
+hubs). A ``plan`` point adds its sizing result as ``plan_<field>`` columns (numeric fields of the
+``PlanResult``, nested tables flattened with ``_``). Apart from the two timing columns the table depends
+only on the inputs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import dataclasses
+import hashlib
+import itertools
+import json
+import numbers
+import os
+import re
+import time
+import tomllib
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from engine.errors import ScenarioError
+
+KINDS = ("run", "plan")
+"""What a point solves: ``run`` (fixed capacities, :func:`engine.studies.run.run`) or ``plan`` (sizing,
+:func:`engine.studies.size.plan`)."""
+
+SWEEP_KEYS = ("name", "base", "kind", "solver", "grid", "points", "report")
+"""Top-level keys of a sweep file."""
+
+STATUS_DONE = "done"
+STATUS_FAILED = "failed"
+TIMING_COLUMNS = ("solve_seconds", "point_seconds")
+"""Columns that measure time and so differ between otherwise identical sweeps."""
+
+_SEGMENT = re.compile(r"^(?P<name>[A-Za-z_][\w\-]*)(?:\[(?P<selector>[^\[\]]+)\])?$")
+_INDEX = re.compile(r"^\d+$")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Key paths
+# ---------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class KeySegment:
+    """One segment of a key path: a table key, a list index, or a table key plus a list selector."""
+
+    name: str | None
+    index: int | None = None
+    selector: tuple[tuple[str, str], ...] = ()
+
+
+def parse_key(key: str) -> tuple[KeySegment, ...]:
+    """Split a dotted scenario key into its segments.
+
+    Parameters
+    ----------
+    key : str
+        For example ``"hubs.zhongwei.battery.energy_mwh"``, ``"workloads.0.deadline_hours"`` or
+        ``"workloads[name=ai-training].deadline_hours"``.
+
+    Returns
+    -------
+    tuple of KeySegment
+
+    Raises
+    ------
+    ScenarioError
+        When a segment is neither a name, a name with ``[field=value,...]``, nor an integer index.
+    """
+    if not isinstance(key, str) or not key:
+        raise ScenarioError(f"sweep key {key!r}: expected a dotted scenario key such as "
+                            "'objective.min_green_share'")
+    segments = []
+    for part in _split_key(key):
+        if _INDEX.match(part):
+            if not segments:
+                raise ScenarioError(f"sweep key {key!r}: a key cannot start with a list index; "
+                                    "start with a top-level scenario key such as 'workloads'")
+            segments.append(KeySegment(name=None, index=int(part)))
+            continue
+        match = _SEGMENT.match(part)
+        if match is None:
+            raise ScenarioError(
+                f"sweep key {key!r}: segment {part!r} is not a key name, a list index or "
+                "name[field=value]; write e.g. 'workloads[name=ai-training].deadline_hours'")
+        selector = ()
+        if match["selector"] is not None:
+            selector = tuple(_parse_condition(key, condition)
+                             for condition in match["selector"].split(","))
+        segments.append(KeySegment(name=match["name"], selector=selector))
+    return tuple(segments)
+
+
+def _split_key(key: str) -> list[str]:
+    """Split at dots outside square brackets (selector values may contain dots)."""
+    parts, depth, current = [], 0, []
+    for char in key:
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        if char == "." and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [part.strip() for part in parts]
+
+
+def _parse_condition(key: str, condition: str) -> tuple[str, str]:
+    field, sep, value = condition.partition("=")
+    if not sep or not field.strip() or not value.strip():
+        raise ScenarioError(f"sweep key {key!r}: selector {condition!r} must read field=value, "
+                            "e.g. [name=ai-training] or [from=shanghai,to=zhongwei]")
+    return field.strip(), value.strip().strip("\"'")
+
+
+def _describe(segments: tuple[KeySegment, ...]) -> str:
+    text = []
+    for segment in segments:
+        if segment.index is not None:
+            text.append(str(segment.index))
+        else:
+            conditions = ",".join(f"{field}={value}" for field, value in segment.selector)
+            text.append(segment.name + (f"[{conditions}]" if conditions else ""))
+    return ".".join(text)
+
+
+def _step(container: Any, segment: KeySegment, key: str, walked: str) -> tuple[Any, Any]:
+    """The container holding ``segment`` and the accessor into it (dict key or list index)."""
+    if segment.index is not None:
+        if not isinstance(container, list):
+            raise ScenarioError(f"sweep key {key!r}: {walked!r} is not a list, so it has no element "
+                                f"{segment.index}; use a key name there")
+        if not 0 <= segment.index < len(container):
+            raise ScenarioError(f"sweep key {key!r}: {walked!r} has {len(container)} element(s), no index "
+                                f"{segment.index}; use an index from 0 to {len(container) - 1}")
+        return container, segment.index
+    if not isinstance(container, dict):
+        raise ScenarioError(f"sweep key {key!r}: {walked!r} is a value, not a table; it has no key "
+                            f"{segment.name!r}")
+    if not segment.selector:
+        return container, segment.name
+    items = container.get(segment.name)
+    here = f"{walked}.{segment.name}" if walked else segment.name
+    if not isinstance(items, list):
+        raise ScenarioError(f"sweep key {key!r}: {here!r} is not a list of tables in the base scenario, "
+                            "so it cannot be selected with [field=value]")
+    matches = [i for i, item in enumerate(items) if isinstance(item, dict)
+               and all(field in item and str(item[field]) == value for field, value in segment.selector)]
+    if len(matches) != 1:
+        conditions = ",".join(f"{field}={value}" for field, value in segment.selector)
+        raise ScenarioError(f"sweep key {key!r}: [{conditions}] matches {len(matches)} element(s) of "
+                            f"{here!r}, expected exactly one; give more fields or use an index")
+    return items, matches[0]
+
+
+def resolve_key(raw: Mapping, key: str) -> tuple[Any, Any, bool]:
+    """Find where a sweep key lives in a raw scenario dict.
+
+    Parameters
+    ----------
+    raw : dict
+        The scenario as read from TOML.
+    key : str
+        A dotted sweep key (see :func:`parse_key`).
+
+    Returns
+    -------
+    container : dict or list
+        The table or list holding the last segment.
+    accessor : str or int
+        The key or index of the value in ``container``.
+    exists : bool
+        Whether the base scenario already sets this key (``False``: a new optional key).
+
+    Raises
+    ------
+    ScenarioError
+        When a table or list element on the way does not exist in the base scenario.
+    """
+    segments = parse_key(key)
+    container: Any = raw
+    for depth, segment in enumerate(segments):
+        walked = _describe(segments[:depth])
+        container, accessor = _step(container, segment, key, walked)
+        if depth == len(segments) - 1:
+            exists = (accessor in container) if isinstance(container, dict) else True
+            return container, accessor, exists
+        if isinstance(container, dict) and accessor not in container:
+            here = _describe(segments[:depth + 1])
+            known = ", ".join(sorted(map(str, container))) or "none"
+            raise ScenarioError(f"sweep key {key!r}: the base scenario has no {here!r} (keys there: "
+                                f"{known}); fix the key or add that table to the base scenario")
+        container = container[accessor]
+    raise AssertionError("unreachable: a parsed key has at least one segment")
+
+
+def _allowed_new_keys(segments: tuple[KeySegment, ...]) -> tuple[str, ...] | None:
+    """Keys the scenario reader accepts in the table a new key would go into (``None``: not known here)."""
+    from engine.inputs import scenario_file as keys
+
+    shape = []
+    for segment in segments:
+        if segment.index is not None:
+            shape.append("*")
+        else:
+            shape.append(segment.name)
+            if segment.selector:
+                shape.append("*")
+    known = {(): keys.TOP_KEYS, ("objective",): keys.OBJECTIVE_KEYS,
+             ("hubs", "*"): keys.HUB_KEYS + keys.CUSTOM_HUB_KEYS, ("hubs", "*", "battery"): keys.BATTERY_KEYS,
+             ("workloads", "*"): keys.WORKLOAD_KEYS, ("links", "*"): keys.LINK_KEYS}
+    parent = tuple("*" if len(shape) >= 2 and shape[0] == "hubs" and i == 1 else part
+                   for i, part in enumerate(shape))
+    return known.get(parent)
+
+
+def _check_key(base_raw: Mapping, key: str) -> None:
+    """A swept key must exist in the base scenario, or be a key the scenario reader accepts there."""
+    _, accessor, exists = resolve_key(base_raw, key)
+    if exists:
+        return
+    segments = parse_key(key)
+    allowed = _allowed_new_keys(segments[:-1])
+    if allowed is not None and accessor not in allowed:
+        raise ScenarioError(f"sweep key {key!r}: {accessor!r} is neither set in the base scenario nor a "
+                            f"scenario key there (expected one of {list(allowed)}); fix the key")
+
+
+def apply_overrides(raw: Mapping, overrides: Mapping[str, Any]) -> dict:
+    """A deep copy of a raw scenario with the sweep keys set.
+
+    Parameters
+    ----------
+    raw : dict
+        The base scenario as read from TOML (left unchanged).
+    overrides : mapping of str to value
+        Dotted sweep key -> value, applied in order.
+
+    Returns
+    -------
+    dict
+    """
+    scenario = copy.deepcopy(dict(raw))
+    for key, value in overrides.items():
+        container, accessor, _ = resolve_key(scenario, key)
+        container[accessor] = copy.deepcopy(value)
+    return scenario
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The sweep file
+# ---------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SweepPoint:
+    """One point of a sweep.
+
+    Attributes
+    ----------
+    order : int
+        Position in the sweep (grid points first, first axis slowest, then explicit points).
+    kind : str
+        ``"run"`` or ``"plan"``.
+    overrides : dict
+        Scenario key -> value set on the base scenario.
+    labels : dict
+        Linked-axis name -> value (the label of keys that move together).
+    point_id : str
+        Stable id: a hash of the complete scenario, the files it names, the kind and the solver.
+    """
+
+    order: int
+    kind: str
+    overrides: dict
+    labels: dict
+    point_id: str
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A parsed sweep file.
+
+    Attributes
+    ----------
+    name : str
+    path : pathlib.Path or None
+        The sweep file.
+    base_path : pathlib.Path
+        The base scenario file.
+    base_raw : dict
+        The base scenario as read from TOML.
+    solver : str
+    points : tuple of SweepPoint
+    axes : tuple of str
+        Column names of the swept quantities in order: each grid key, each linked axis name and its
+        keys, then keys only explicit points set.
+    report : dict
+        The ``[report]`` table (plot choices for :mod:`engine.outputs.sweep_report`).
+    linked : dict
+        Linked-axis name -> the scenario keys that move with it.
+    """
+
+    name: str
+    path: Path | None
+    base_path: Path
+    base_raw: dict
+    solver: str
+    points: tuple[SweepPoint, ...]
+    axes: tuple[str, ...]
+    report: dict
+    linked: dict = dataclasses.field(default_factory=dict)
+
+    @property
+    def base_dir(self) -> Path:
+        """The folder the base scenario's relative paths are resolved from."""
+        return self.base_path.parent
+
+
+def load_sweep(path: str | Path) -> Sweep:
+    """Read a sweep file and expand its points.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The sweep TOML file.
+
+    Returns
+    -------
+    Sweep
+
+    Raises
+    ------
+    ScenarioError
+        On a missing or unreadable file, an unknown key, a missing base scenario, or a swept key that
+        does not exist in the base scenario.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ScenarioError(f"sweep file {str(path)!r} not found; give the path of a sweep TOML file")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(f"sweep file {str(path)!r} is not valid TOML: {error}") from error
+    return sweep_from_dict(raw, path.resolve().parent, path=path, default_name=path.stem)
+
+
+def sweep_from_dict(raw: Mapping, sweep_dir: Path, *, path: Path | None = None,
+                    default_name: str = "sweep") -> Sweep:
+    """Build a :class:`Sweep` from the dict of a sweep file.
+
+    Parameters
+    ----------
+    raw : dict
+        The sweep file as read from TOML.
+    sweep_dir : pathlib.Path
+        The folder ``base`` is relative to.
+    path : pathlib.Path, optional
+        The sweep file, for the record.
+    default_name : str
+        Name when the file gives none.
+
+    Returns
+    -------
+    Sweep
+    """
+    unknown = sorted(set(raw) - set(SWEEP_KEYS))
+    if unknown:
+        raise ScenarioError(f"sweep file: unknown key(s) {unknown}; expected some of {list(SWEEP_KEYS)}")
+    if "base" not in raw or not isinstance(raw["base"], str):
+        raise ScenarioError("sweep file: 'base' must name the base scenario file, e.g. "
+                            "base = \"east_west.toml\" (relative to the sweep file)")
+    base_path = (Path(sweep_dir) / raw["base"]).resolve()
+    if not base_path.is_file():
+        raise ScenarioError(f"sweep file: base scenario {raw['base']!r} not found at {str(base_path)!r}; "
+                            "the path is relative to the sweep file")
+    try:
+        base_raw = tomllib.loads(base_path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(f"base scenario {str(base_path)!r} is not valid TOML: {error}") from error
+    base_raw.setdefault("name", base_path.stem)  # as engine.inputs.scenario_file.load_scenario names it
+    kind = _check_kind(raw.get("kind", "run"), "kind")
+    solver = raw.get("solver", "HIGHS")
+    if not isinstance(solver, str) or not solver:
+        raise ScenarioError(f"sweep file: 'solver' must be a solver name such as \"HIGHS\", got {solver!r}")
+    report = raw.get("report", {})
+    if not isinstance(report, dict):
+        raise ScenarioError(f"sweep file: [report] must be a table, got {report!r}")
+
+    axes, linked, grid_points = _expand_grid(raw.get("grid", {}), base_raw)
+    explicit = _explicit_points(raw.get("points", []), base_raw)
+    if not grid_points and not explicit:
+        raise ScenarioError("sweep file: no points; give a [grid] of key = [values] or [[points]] tables")
+    columns = list(axes)
+    for overrides, _, _ in explicit:
+        columns.extend(key for key in overrides if key not in columns)
+
+    for key in dict.fromkeys(key for overrides, _, _ in grid_points + explicit for key in overrides):
+        _check_key(base_raw, key)
+    file_cache: dict[Path, str] = {}
+    points = []
+    for order, (overrides, labels, point_kind) in enumerate(grid_points + explicit):
+        point_kind = point_kind or kind
+        scenario = apply_overrides(base_raw, overrides)
+        file_hashes = _referenced_files(scenario, base_path.parent, file_cache)
+        points.append(SweepPoint(order=order, kind=point_kind, overrides=overrides, labels=labels,
+                                 point_id=point_id(scenario, point_kind, solver, file_hashes)))
+    repeats = sorted(pid for pid, count in Counter(point.point_id for point in points).items() if count > 1)
+    if repeats:
+        raise ScenarioError(f"sweep file: some points repeat another point exactly (ids {repeats}); remove "
+                            "the repeated values")
+    return Sweep(name=str(raw.get("name", default_name)), path=path, base_path=base_path,
+                 base_raw=base_raw, solver=solver, points=tuple(points), axes=tuple(columns),
+                 report=dict(report), linked=linked)
+
+
+def _check_kind(kind: Any, where: str) -> str:
+    if kind not in KINDS:
+        raise ScenarioError(f"sweep file: {where} must be one of {list(KINDS)}, got {kind!r}")
+    return kind
+
+
+def _values_list(key: str, values: Any) -> list:
+    if not isinstance(values, list) or not values:
+        raise ScenarioError(f"sweep file: grid key {key!r} must list at least one value, e.g. "
+                            f"\"{key}\" = [1, 2], got {values!r}")
+    return values
+
+
+def _is_base_table(base_raw: Mapping, dotted: str) -> bool:
+    """Whether ``dotted`` names an existing table of the base scenario."""
+    try:
+        container, accessor, exists = resolve_key(base_raw, dotted)
+    except ScenarioError:
+        return False
+    return exists and isinstance(container[accessor], dict)
+
+
+def _flatten_tables(table: Mapping, base_raw: Mapping, prefix: str = "") -> dict:
+    """Nested TOML tables -> dotted keys.
+
+    ``objective.min_green_share = 1`` written without quotes reaches us as a nested table; it is
+    followed down while it names an existing table of the base scenario (so a table value that
+    replaces or adds a whole table, e.g. a new battery, stays one value). Tables with ``values`` are
+    linked axes and stay as they are.
+    """
+    flat = {}
+    for key, value in table.items():
+        dotted = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict) and "values" not in value and _is_base_table(base_raw, dotted):
+            flat.update(_flatten_tables(value, base_raw, dotted))
+        else:
+            flat[dotted] = value
+    return flat
+
+
+def _expand_grid(grid: Any, base_raw: Mapping) -> tuple[list[str], dict, list[tuple[dict, dict, str | None]]]:
+    """Columns, linked axes and the full-factorial points of a ``[grid]`` table (first axis slowest)."""
+    if not isinstance(grid, dict):
+        raise ScenarioError(f"sweep file: [grid] must be a table of key = [values], got {grid!r}")
+    if not grid:
+        return [], {}, []
+    columns: list[str] = []
+    linked: dict[str, tuple[str, ...]] = {}
+    axes: list[list[tuple[dict, dict, str | None]]] = []
+    for key, spec in _flatten_tables(grid, base_raw).items():
+        if key == "kind":
+            axes.append([({}, {}, _check_kind(value, "grid kind")) for value in _values_list(key, spec)])
+        elif isinstance(spec, dict):
+            labels = _values_list(f"{key}.values", spec["values"])
+            keys = _flatten_tables({k: v for k, v in spec.items() if k != "values"}, base_raw)
+            if not keys:
+                raise ScenarioError(f"sweep file: linked axis {key!r} sets no scenario key; add keys with "
+                                    f"one value per label, e.g. \"hubs.zhongwei.firm_it_mw\" = [...]")
+            for linked_key, values in keys.items():
+                if len(_values_list(linked_key, values)) != len(labels):
+                    raise ScenarioError(f"sweep file: linked axis {key!r}: {linked_key!r} has "
+                                        f"{len(values)} value(s) but 'values' has {len(labels)}; give one "
+                                        "value per label")
+            columns.append(key)
+            columns.extend(keys)
+            linked[key] = tuple(keys)
+            axes.append([({k: v[i] for k, v in keys.items()}, {key: label}, None)
+                         for i, label in enumerate(labels)])
+        else:
+            columns.append(key)
+            axes.append([({key: value}, {}, None) for value in _values_list(key, spec)])
+    points = []
+    for combination in itertools.product(*axes):
+        overrides: dict = {}
+        labels: dict = {}
+        kind = None
+        for axis_overrides, axis_labels, axis_kind in combination:
+            overrides.update(axis_overrides)
+            labels.update(axis_labels)
+            kind = axis_kind or kind
+        points.append((overrides, labels, kind))
+    return columns, linked, points
+
+
+def _explicit_points(points: Any, base_raw: Mapping) -> list[tuple[dict, dict, str | None]]:
+    if not isinstance(points, list) or not all(isinstance(point, dict) for point in points):
+        raise ScenarioError("sweep file: [[points]] must be a list of tables of key = value")
+    expanded = []
+    for number, point in enumerate(points):
+        overrides = _flatten_tables({k: v for k, v in point.items() if k != "kind"}, base_raw)
+        kind = _check_kind(point["kind"], f"points[{number}].kind") if "kind" in point else None
+        if not overrides and kind is None:
+            raise ScenarioError(f"sweep file: points[{number}] sets nothing; give at least one key = value")
+        expanded.append((overrides, {}, kind))
+    return expanded
+
+
+def _referenced_files(raw: Any, base_dir: Path, cache: dict[Path, str]) -> dict[str, str]:
+    """SHA-256 of every file a raw scenario names (profiles, weather files), by path as written.
+
+    ``cache`` maps files already hashed in this sweep to their hash.
+    """
+    hashes = {}
+    stack = [raw]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str) and item and len(item) < 1024:
+            candidate = base_dir / item
+            if candidate.is_file():
+                if candidate not in cache:
+                    cache[candidate] = hashlib.sha256(candidate.read_bytes()).hexdigest()
+                hashes[item] = cache[candidate]
+    return dict(sorted(hashes.items()))
+
+
+def point_id(scenario: Mapping, kind: str, solver: str, file_hashes: Mapping[str, str]) -> str:
+    """A stable id of a point: 16 hex digits of SHA-256 over its complete inputs.
+
+    Parameters
+    ----------
+    scenario : dict
+        The complete raw scenario of the point (base plus overrides).
+    kind, solver : str
+    file_hashes : mapping of str to str
+        SHA-256 of the files the scenario names.
+
+    Returns
+    -------
+    str
+    """
+    text = json.dumps({"scenario": scenario, "kind": kind, "solver": solver, "files": dict(file_hashes)},
+                      sort_keys=True, default=str, ensure_ascii=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Solving one point (runs on a Dask worker)
+# ---------------------------------------------------------------------------------------------------------
+
+def solve_point(scenario_raw: dict, base_dir: str, kind: str, solver: str) -> dict:
+    """Solve one point and return its record; never raises for a failed point.
+
+    Parameters
+    ----------
+    scenario_raw : dict
+        The complete raw scenario of the point.
+    base_dir : str
+        The folder the scenario's relative paths are resolved from.
+    kind : str
+        ``"run"`` or ``"plan"``.
+    solver : str
+        cvxpy solver name.
+
+    Returns
+    -------
+    dict
+        ``status`` (``"done"`` / ``"failed"``), ``error`` (``None`` or ``"<Exception>: message"``),
+        ``solver_status``, ``solve_seconds`` and ``point_seconds`` [s], and ``results``: flat
+        ``coordinated_<metric>``, ``baseline_<metric>``, ``gain_<metric>`` (and ``plan_<field>``)
+        numbers.
+    """
+    started = time.perf_counter()
+    record: dict = {"status": STATUS_FAILED, "error": None, "solver_status": None, "solve_seconds": None,
+                    "results": {}}
+    try:
+        from engine.inputs.scenario_file import scenario_from_dict
+
+        scenario = scenario_from_dict(scenario_raw, Path(base_dir))
+        solve = _solver_function(kind)
+        result = solve(scenario, solver=solver)
+        record["results"] = _result_columns(result)
+        record["solver_status"], record["solve_seconds"] = _solver_info(result)
+        record["status"] = STATUS_DONE
+    except Exception as error:  # noqa: BLE001 - a failed point is recorded, the sweep goes on
+        record["error"] = f"{type(error).__name__}: {error}"
+    record["point_seconds"] = time.perf_counter() - started
+    return record
+
+
+def _solver_function(kind: str) -> Callable:
+    if kind == "run":
+        from engine.studies.run import run
+
+        return run
+    try:
+        from engine.studies.size import plan
+    except ImportError as error:
+        raise NotImplementedError(
+            "points of kind 'plan' need engine.studies.size.plan (capacity sizing), which this "
+            "installation does "
+            f"not have ({error}); use kind = \"run\" or install a version with sizing") from error
+    return plan
+
+
+def _metric_totals(metrics: Any) -> dict:
+    """The numeric totals of a metrics dict (per-hub tables under ``"hubs"`` are left out)."""
+    if not isinstance(metrics, Mapping):
+        return {}
+    return {key: float(value) for key, value in metrics.items()
+            if isinstance(value, numbers.Real) and not isinstance(value, bool)}
+
+
+def _result_columns(result: Any) -> dict:
+    """Headline numbers of a RunResult or a PlanResult as flat columns (no timings)."""
+    if not hasattr(result, "coordinated_metrics"):
+        from engine.studies.size import sweep_columns
+
+        return sweep_columns(result)
+    columns = {}
+    for prefix, attribute in (("coordinated", "coordinated_metrics"), ("baseline", "baseline_metrics"),
+                              ("gain", "gains")):
+        for key, value in _metric_totals(getattr(result, attribute)).items():
+            columns[f"{prefix}_{key}"] = value
+    return columns
+
+
+def _solver_info(result: Any) -> tuple[str | None, float | None]:
+    """Solver status and seconds of a RunResult (``.coordinated``) or of an object with ``.status``."""
+    source = getattr(result, "coordinated", result)
+    status = getattr(source, "status", None)
+    seconds = getattr(source, "solve_seconds", None)
+    return (None if status is None else str(status)), (None if seconds is None else float(seconds))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Running a sweep
+# ---------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SweepResult:
+    """What :func:`run_sweep` did.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per point in sweep order (see the module docstring for the columns).
+    out_dir : pathlib.Path
+    solved : int
+        Points solved in this call.
+    reused : int
+        Points taken from ``OUT/points`` without solving.
+    failed : int
+        Points whose record is a failure (this call or before).
+    """
+
+    table: pd.DataFrame
+    out_dir: Path
+    solved: int
+    reused: int
+    failed: int
+
+    @property
+    def results_parquet(self) -> Path:
+        """The results table in Parquet."""
+        return self.out_dir / "results.parquet"
+
+    @property
+    def results_csv(self) -> Path:
+        """The results table in CSV."""
+        return self.out_dir / "results.csv"
+
+
+def points_dir(out_dir: str | Path) -> Path:
+    """The folder of per-point records, ``OUT/points``."""
+    return Path(out_dir) / "points"
+
+
+def read_point(out_dir: str | Path, pid: str) -> dict | None:
+    """The stored record of a point, or ``None`` when it was never finished."""
+    path = points_dir(out_dir) / f"{pid}.json"
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def write_point(out_dir: str | Path, point: SweepPoint, record: Mapping) -> Path:
+    """Persist one finished point atomically (temp file in the same folder, then rename).
+
+    Parameters
+    ----------
+    out_dir : str or pathlib.Path
+    point : SweepPoint
+    record : dict
+        The record from :func:`solve_point`.
+
+    Returns
+    -------
+    pathlib.Path
+        ``OUT/points/<id>.json``.
+    """
+    folder = points_dir(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = {"point_id": point.point_id, "kind": point.kind, "overrides": point.overrides,
+              "labels": point.labels, **record}
+    target = folder / f"{point.point_id}.json"
+    temporary = folder / f".{point.point_id}.{os.getpid()}.tmp"
+    temporary.write_text(json.dumps(stored, sort_keys=True, indent=1, default=str), encoding="utf-8")
+    os.replace(temporary, target)
+    return target
+
+
+def run_sweep(sweep: Sweep, out_dir: str | Path, *, workers: int | None = None,
+              scheduler: str | None = None, retry_failed: bool = False, progress: bool = False,
+              processes: bool = True, memory_limit: str | float | None = "auto") -> SweepResult:
+    """Solve every point of a sweep on Dask and write the results table.
+
+    Parameters
+    ----------
+    sweep : Sweep
+    out_dir : str or pathlib.Path
+        Output folder: ``points/`` (one JSON per finished point), ``results.parquet``, ``results.csv``.
+    workers : int, optional
+        Workers of the local cluster (one thread each); default: the CPU count, never more than the
+        points left to solve. Ignored with ``scheduler``.
+    scheduler : str, optional
+        Address of a running Dask scheduler (``tcp://host:8786``); its workers must import ``engine``
+        and see the base scenario's files at the same paths.
+    retry_failed : bool
+        Solve again points whose stored record is a failure (default: keep the failure).
+    progress : bool
+        Show a tqdm progress bar (done, failed, remaining) on stderr.
+    processes : bool
+        Local cluster workers as processes (default) or threads in this process.
+    memory_limit : str or float, optional
+        Memory limit per local worker, as Dask takes it (``"auto"``: the machine's memory shared
+        between the workers).
+
+    Returns
+    -------
+    SweepResult
+    """
+    from distributed import as_completed
+    from tqdm.auto import tqdm
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    records: dict[str, dict] = {}
+    todo = []
+    for point in sweep.points:
+        stored = read_point(out_dir, point.point_id)
+        if stored is not None and (stored["status"] == STATUS_DONE or not retry_failed):
+            records[point.point_id] = stored
+        else:
+            todo.append(point)
+    reused = len(records)
+
+    if todo:
+        bar = tqdm(total=len(sweep.points), initial=reused, desc=f"sweep {sweep.name}", unit="point",
+                   disable=not progress)
+        failed = sum(record["status"] == STATUS_FAILED for record in records.values())
+        bar.set_postfix(failed=failed, remaining=len(todo))
+        with _dask_client(scheduler, workers, len(todo), processes, memory_limit) as client:
+            by_key = {}
+            futures = []
+            for point in todo:
+                scenario = apply_overrides(sweep.base_raw, point.overrides)
+                future = client.submit(solve_point, scenario, str(sweep.base_dir), point.kind, sweep.solver,
+                                       key=f"suandian-sweep-{point.point_id}", pure=False)
+                by_key[future.key] = point
+                futures.append(future)
+            remaining = len(todo)
+            for future in as_completed(futures):
+                point = by_key[future.key]
+                try:
+                    record = future.result()
+                except Exception as error:  # noqa: BLE001 - a lost worker fails this point only
+                    record = {"status": STATUS_FAILED, "error": f"{type(error).__name__}: {error}",
+                              "solver_status": None, "solve_seconds": None, "point_seconds": None,
+                              "results": {}}
+                write_point(out_dir, point, record)
+                records[point.point_id] = record
+                remaining -= 1
+                failed += record["status"] == STATUS_FAILED
+                bar.update(1)
+                bar.set_postfix(failed=failed, remaining=remaining)
+                future.release()
+        bar.close()
+
+    table = results_table(sweep, records)
+    write_table(table, out_dir)
+    return SweepResult(table=table, out_dir=out_dir, solved=len(todo), reused=reused,
+                       failed=int((table["status"] == STATUS_FAILED).sum()))
+
+
+@contextlib.contextmanager
+def _dask_client(scheduler: str | None, workers: int | None, n_todo: int, processes: bool,
+                 memory_limit: str | float | None) -> Iterator:
+    """A Client on the given scheduler, or on a LocalCluster that is closed on exit."""
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        with Client(scheduler) as client:
+            yield client
+        return
+    n_workers = workers if workers is not None else (os.cpu_count() or 1)
+    if n_workers < 1:
+        raise ScenarioError(f"workers: expected at least 1 worker, got {n_workers}; give --workers 1 or more")
+    # No dashboard; the scheduler's small HTTP server (health, metrics) takes a free port, never a fixed
+    # 8787 that another cluster on the machine may hold.
+    cluster = LocalCluster(n_workers=min(n_workers, n_todo), threads_per_worker=1, processes=processes,
+                           dashboard_address=":0", scheduler_kwargs={"dashboard": False},
+                           memory_limit=memory_limit)
+    with cluster, Client(cluster) as client:
+        yield client
+
+
+def _cell(value: Any) -> Any:
+    """A table cell: scalars as they are, lists and tables as JSON text."""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, sort_keys=True)
+    return value
+
+
+def results_table(sweep: Sweep, records: Mapping[str, Mapping]) -> pd.DataFrame:
+    """One row per point in sweep order, from the points' records.
+
+    Parameters
+    ----------
+    sweep : Sweep
+    records : mapping of point id to record
+        Records from :func:`solve_point` or :func:`read_point`; points without one are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    rows = []
+    result_columns: list[str] = []
+    for point in sweep.points:
+        record = records.get(point.point_id)
+        if record is None:
+            continue
+        row = {"point": point.order, "point_id": point.point_id, "kind": point.kind}
+        for column in sweep.axes:
+            value = point.labels.get(column, point.overrides.get(column))
+            row[column] = _cell(value)
+        row.update(status=record["status"], error=record.get("error"),
+                   solver_status=record.get("solver_status"), solve_seconds=record.get("solve_seconds"),
+                   point_seconds=record.get("point_seconds"))
+        results = record.get("results", {})
+        result_columns.extend(key for key in results if key not in result_columns)
+        row.update(results)
+        rows.append(row)
+    fixed = ["point", "point_id", "kind", *sweep.axes, "status", "error", "solver_status", *TIMING_COLUMNS]
+    table = pd.DataFrame(rows, columns=[*fixed, *_ordered_metrics(result_columns)])
+    for column in (*TIMING_COLUMNS, *result_columns):
+        table[column] = pd.to_numeric(table[column]).astype(float)
+    return table.reset_index(drop=True)
+
+
+def _ordered_metrics(columns: list[str]) -> list[str]:
+    """coordinated_*, baseline_*, gain_*, then plan_* and anything else, each in first-seen order."""
+    rank = {"coordinated_": 0, "baseline_": 1, "gain_": 2, "plan_": 3}
+    return sorted(columns, key=lambda column: (next((r for p, r in rank.items() if column.startswith(p)), 4)))
+
+
+def write_table(table: pd.DataFrame, out_dir: str | Path) -> tuple[Path, Path]:
+    """Write the results table as ``results.parquet`` and ``results.csv`` (atomically each).
+
+    Returns
+    -------
+    tuple of pathlib.Path
+        The Parquet and the CSV file.
+    """
+    out_dir = Path(out_dir)
+    parquet, csv = out_dir / "results.parquet", out_dir / "results.csv"
+    for target, writer in ((parquet, lambda p: table.to_parquet(p, index=False)),
+                           (csv, lambda p: table.to_csv(p, index=False))):
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        writer(temporary)
+        os.replace(temporary, target)
+    return parquet, csv
+

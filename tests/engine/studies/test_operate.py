@@ -1,0 +1,172 @@
+"""Rolling operation: perfect-forecast reproduction, settlement invariants, state carry-over, no recompile."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from cvxpy.reductions.solvers.solving_chain import SolvingChain
+
+from engine.errors import ScenarioError
+from engine.inputs.arrays import scenario_data
+from engine.inputs.scenario import Battery
+from engine.studies.operate import RollingPlanner, default_forecasts, operate
+from tests.engine.builders import hub, scenario, time_index, workload
+from weather.forecast import ForecastErrorModel
+
+PERFECT = ForecastErrorModel(solar_nrmse=0.0, wind_nrmse=0.0)
+
+
+def two_hubs(steps: int = 96):
+    """West (sun, wind, battery) and east (dear power, the work's origin); four days, least cost."""
+    index = time_index(steps)
+    hours = index.tz_convert("Asia/Shanghai").hour.to_numpy()
+    solar = np.clip(np.sin((hours - 6) / 12 * np.pi), 0.0, None) * 3000.0
+    wind = np.clip(800.0 + np.cumsum(np.random.default_rng(1).normal(0.0, 150.0, steps)), 0.0, 2000.0)
+    price = np.where((hours >= 8) & (hours < 22), 1.0, 0.3)
+    west = hub("west", index, it_capacity_kw=2000, grid_import_kw=3000, solar_kw=solar, wind_kw=wind,
+               firm_it_kw=500, pue=1.2, price_cny_per_kwh=price,
+               battery=Battery(energy_kwh=2000, power_kw=500))
+    east = hub("east", index, it_capacity_kw=1500, grid_import_kw=2500, solar_kw=0.2 * solar, firm_it_kw=800,
+               pue=1.3, price_cny_per_kwh=1.2 * price)
+    batch = workload("batch", "east", index, 400.0, 12, hubs=("east", "west"))
+    return scenario(index, [west, east], [batch], minimize="cost")
+
+
+def grid_capped(steps: int = 96):
+    """One sunny hub whose grid cap leaves the daytime work to the sun: forecast error bites."""
+    index = time_index(steps)
+    hours = index.tz_convert("Asia/Shanghai").hour.to_numpy()
+    solar = np.clip(np.sin((hours - 6) / 12 * np.pi), 0.0, None) * 3000.0
+    west = hub("west", index, it_capacity_kw=3000, grid_import_kw=900, solar_kw=solar, firm_it_kw=500,
+               pue=1.2, battery=Battery(energy_kwh=1000, power_kw=300))
+    batch = workload("batch", "west", index, np.where((hours >= 8) & (hours < 16), 1200.0, 0.0), 24)
+    return scenario(index, [west], [batch], minimize="grid")
+
+
+@pytest.fixture(scope="module")
+def perfect_run():
+    case = two_hubs()
+    return operate(case, forecasts=default_forecasts(case, error_model=PERFECT))
+
+
+@pytest.fixture(scope="module")
+def forecast_run():
+    return operate(two_hubs(), forecast_seed=3)
+
+
+def arrays(result, name):
+    hubs = list(result.scenario.hubs)
+    return result.operated.flows[name].to_numpy().reshape(len(hubs), -1).T
+
+
+def test_perfect_forecast_reproduces_the_one_shot_objective(perfect_run):
+    # Tolerance 1 %: each 48 h look-ahead must end at the initial state of charge and cannot see past
+    # its end, which the one-shot solve over the whole horizon can; with daily cycles that costs little.
+    assert perfect_run.operated.objective == pytest.approx(perfect_run.perfect_foresight.objective, rel=0.01)
+    assert perfect_run.operated.objective >= perfect_run.perfect_foresight.objective * (1 - 1e-6)
+    assert perfect_run.operated_metrics["deadline_met_share"] == pytest.approx(1.0)
+    assert perfect_run.replans["count"] == 5 and perfect_run.replans["relaxed"] == 0
+    assert perfect_run.forecast["hubs"]["west"]["solar_nrmse"] == pytest.approx(0.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("run", ["perfect_run", "forecast_run"])
+def test_settled_energy_balance_closes_every_step(run, request):
+    result = request.getfixturevalue(run)
+    flows = result.operated.flows
+    supply = flows.renewable_used_kw + flows.grid_import_kw + flows.battery_discharge_kw + flows.unserved_kw
+    np.testing.assert_allclose(supply, flows.facility_kw + flows.battery_charge_kw, atol=1e-6)
+    np.testing.assert_allclose(flows.renewable_used_kw + flows.curtailed_kw, flows.solar_kw + flows.wind_kw,
+                               atol=1e-6)
+    np.testing.assert_allclose(flows.facility_kw, flows.pue * flows.it_kw, rtol=1e-9)
+    assert (flows.curtailed_kw >= -1e-9).all()
+    assert (flows.battery_charge_kw <= flows.renewable_used_kw + 1e-6).all()  # renewables-only charging
+    caps = flows.hub.map({name: h.grid_import_kw for name, h in result.scenario.hubs.items()})
+    assert (flows.grid_import_kw <= caps + 1e-6).all()
+
+
+@pytest.mark.parametrize("run", ["perfect_run", "forecast_run"])
+def test_battery_state_is_continuous_across_replans(run, request):
+    result = request.getfixturevalue(run)
+    battery = result.scenario.hubs["west"].battery
+    eta = np.sqrt(battery.round_trip_efficiency)
+    soc = arrays(result, "battery_soc_kwh")[:, 0]
+    charge = arrays(result, "battery_charge_kw")[:, 0]
+    discharge = arrays(result, "battery_discharge_kw")[:, 0]
+    before = np.concatenate([[battery.initial_soc * battery.energy_kwh], soc[:-1]])
+    dt = result.scenario.step_hours
+    np.testing.assert_allclose(soc, before + (eta * charge - discharge / eta) * dt, atol=1e-6)
+    # Each plan starts where settlement left the battery.
+    starts = result.scenario.index.get_indexer(result.plan_log.index)
+    np.testing.assert_allclose(result.plan_log["west_initial_soc_kwh"].to_numpy()[1:], soc[starts[1:] - 1],
+                               atol=1e-9)
+
+
+def test_work_is_conserved_and_misses_are_reported():
+    case = grid_capped()
+    perfect = default_forecasts(case, error_model=PERFECT)
+    sunny = {name: dataclasses.replace(fs, solar_kw=1.5 * fs.solar_kw,
+                                       solar_nameplate_kw=2 * fs.solar_nameplate_kw)
+             for name, fs in perfect.items()}
+    result = operate(case, forecasts=sunny)  # the forecast promises 50 % more sun than comes
+    arrived = case.workloads[0].arrival_it_kw.sum()
+    done = result.operated.flows["batch_it_kw"].sum()
+    assert done <= arrived + 1e-6
+    assert result.settlement["postponed_it_mwh"] > 0.1
+    assert result.operated_metrics["deadline_met_share"] < 1.0
+    assert result.operated.objective > result.perfect_foresight.objective
+
+
+def test_replans_do_not_recompile(monkeypatch):
+    case = two_hubs()
+    compiles = []
+    original = SolvingChain.apply
+
+    def counting(self, problem, verbose=False):
+        compiles.append(problem)
+        return original(self, problem, verbose)
+
+    monkeypatch.setattr(SolvingChain, "apply", counting)
+    result = operate(case, forecasts=default_forecasts(case, error_model=PERFECT))
+    # One full compile for the look-ahead model (5 plans) and one for the one-shot perfect foresight.
+    assert result.replans["count"] == 5
+    assert len(compiles) == 2
+
+    planner = RollingPlanner(case, 48)
+    data = scenario_data(case)
+    planner.plan(0, data.renewable_kw[:48], np.zeros(1), np.array([1000.0, 0.0]))
+    compiled = planner.model.problem._cache.param_prog
+    planner.plan(24, 0.5 * data.renewable_kw[24:72], np.array([5000.0]), np.array([400.0, 0.0]))
+    assert planner.model.problem._cache.param_prog is compiled
+    assert planner.model.problem.is_dcp(dpp=True)
+
+
+def test_worse_forecasts_land_between_baseline_and_perfect_foresight():
+    case = two_hubs()
+    objectives = []
+    for error in (ForecastErrorModel(), ForecastErrorModel(solar_nrmse=0.27, wind_nrmse=0.45)):
+        result = operate(case, forecast_seed=3, error_model=error)
+        assert result.perfect_foresight.objective <= result.operated.objective <= result.baseline.objective
+        assert result.gains["cost_cny"] < 0
+        objectives.append(result.operated.objective)
+    assert objectives[1] > result.perfect_foresight.objective
+
+
+def test_cautious_quantile_avoids_postponed_work():
+    # Fixed seed: on the point forecast the plan counts on sun that does not come and settlement must
+    # postpone work at the grid cap; planning on the 10 % quantile leaves that margin.
+    case = grid_capped()
+    error = ForecastErrorModel(solar_nrmse=0.25, wind_nrmse=0.3)
+    point = operate(case, error_model=error, forecast_seed=0)
+    cautious = operate(case, error_model=error, forecast_seed=0, quantile=0.1)
+    assert point.settlement["postponed_it_mwh"] > 0.1
+    assert cautious.settlement["postponed_it_mwh"] < 0.1 * point.settlement["postponed_it_mwh"]
+
+
+@pytest.mark.parametrize(("kwargs", "field"), [
+    ({"replan_hours": 72}, "replan_hours"), ({"lookahead_hours": 0.5}, "lookahead_hours"),
+    ({"quantile": 1.5}, "quantile"), ({"lookahead_hours": 6, "replan_hours": 6}, "lookahead_hours")])
+def test_bad_arguments_name_the_field(kwargs, field):
+    with pytest.raises(ScenarioError, match=field):
+        operate(two_hubs(48), **kwargs)

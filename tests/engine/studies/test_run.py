@@ -1,0 +1,155 @@
+"""The run pipeline on a small real scenario: load -> solve + baseline -> metrics -> outputs."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import tomllib
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from engine.inputs.scenario_file import load_scenario
+from engine.metrics import METRIC_UNITS
+from engine.schedule import FLOW_COLUMNS
+from engine.studies.run import RunResult, run, write_outputs
+
+SMALL_SCENARIO = """
+name = "small east-west"
+start = "2025-07-01 00:00"
+hours = 48
+step_minutes = 60
+timezone = "Asia/Shanghai"
+
+[objective]
+minimize = "cost"
+
+[hubs.shanghai]
+it_capacity_mw = 60
+firm_it_mw = 30
+grid_import_mw = 80
+
+[hubs.zhongwei]
+it_capacity_mw = 60
+firm_it_mw = 10
+solar_mw = 60
+wind_mw = 30
+grid_import_mw = 60
+
+[hubs.zhongwei.battery]
+energy_mwh = 40
+power_mw = 10
+
+[[workloads]]
+name = "training"
+origin = "shanghai"
+arrival_it_mw = 20
+deadline_hours = 24
+hubs = ["shanghai", "zhongwei"]
+data_tb_per_mwh = 0.5
+
+[[links]]
+from = "shanghai"
+to = "zhongwei"
+gbps = 20
+"""
+"""Two hubs, two days, one workload that may move west over a 20 Gbit/s link (9 TB/h = 18 MW)."""
+
+DESIGN_METRICS = set(METRIC_UNITS) - {"carbon_cost_cny"}
+
+
+@pytest.fixture(scope="module")
+def small_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("scenario") / "small.toml"
+    path.write_text(SMALL_SCENARIO, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def result(small_path) -> RunResult:
+    return run(load_scenario(small_path))
+
+
+@pytest.fixture(scope="module")
+def outputs(result, tmp_path_factory):
+    return write_outputs(result, tmp_path_factory.mktemp("out") / "nested")
+
+
+def test_result_is_frozen(result):
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.gains = {}
+
+
+def test_output_files(outputs):
+    assert {name: path.name for name, path in outputs.items()} == {
+        "summary": "summary.json", "schedule": "schedule.csv", "baseline": "baseline.csv",
+        "report": "report.html"}
+    assert all(path.is_file() and path.stat().st_size > 0 for path in outputs.values())
+
+
+def test_summary_structure(outputs, result):
+    summary = json.loads(outputs["summary"].read_text(encoding="utf-8"))
+    assert set(summary) == {"scenario", "coordinated", "baseline", "gains", "solver"}
+    assert summary["scenario"]["name"] == "small east-west"
+    assert summary["scenario"]["start"] == "2025-07-01T00:00:00+08:00"
+    assert summary["scenario"]["steps"] == 48
+    assert summary["scenario"]["hubs"] == ["shanghai", "zhongwei"]
+    for kind in ("coordinated", "baseline", "gains"):
+        assert set(summary[kind]) == DESIGN_METRICS | {"hubs"}
+        assert set(summary[kind]["hubs"]) == {"shanghai", "zhongwei"}
+        assert all(set(values) == DESIGN_METRICS for values in summary[kind]["hubs"].values())
+    solver = summary["solver"]
+    assert {"name", "status", "seconds", "build_seconds", "solve_seconds"} <= set(solver)
+    assert solver["status"] == "optimal"
+    assert solver["seconds"] == pytest.approx(solver["build_seconds"] + solver["solve_seconds"])
+
+
+def test_gains_are_coordinated_minus_baseline(outputs):
+    summary = json.loads(outputs["summary"].read_text(encoding="utf-8"))
+    for name in DESIGN_METRICS:
+        assert summary["gains"][name] == pytest.approx(
+            summary["coordinated"][name] - summary["baseline"][name], abs=1e-9)
+        for hub in ("shanghai", "zhongwei"):
+            assert summary["gains"]["hubs"][hub][name] == pytest.approx(
+                summary["coordinated"]["hubs"][hub][name] - summary["baseline"]["hubs"][hub][name], abs=1e-9)
+
+
+@pytest.mark.parametrize("name", ["schedule", "baseline"])
+def test_csv_tables(outputs, name):
+    table = pd.read_csv(outputs[name])
+    assert list(table.columns) == ["time", "hub", *FLOW_COLUMNS, "training_it_kw"]
+    assert len(table) == 2 * 48
+    assert table.groupby("hub").size().to_dict() == {"shanghai": 48, "zhongwei": 48}
+    assert table["time"].iloc[0] == "2025-07-01T00:00:00+08:00"
+    assert table["time"].str.endswith("+08:00").all()
+    times = pd.to_datetime(table["time"], format="ISO8601")
+    assert times.iloc[47] - times.iloc[0] == pd.Timedelta(hours=47)
+    supply = table["renewable_used_kw"] + table["grid_import_kw"] + table["battery_discharge_kw"]
+    demand = table["facility_kw"] + table["battery_charge_kw"]
+    np.testing.assert_allclose(supply, demand, atol=0.01)  # the CSV rounds to 1 W
+
+
+def test_coordination_is_never_worse_on_its_objective(result):
+    assert result.baseline_metrics["deadline_met_share"] == pytest.approx(1.0)
+    assert result.coordinated_metrics["deadline_met_share"] == pytest.approx(1.0, abs=1e-6)
+    assert result.coordinated_metrics["cost_cny"] <= result.baseline_metrics["cost_cny"] * (1 + 1e-6)
+    assert result.gains["cost_cny"] < 0.0  # the link lets work run on western sun
+
+
+def test_migrated_work_respects_the_link(result):
+    dt = result.scenario.step_hours
+    flows = result.coordinated.flows
+    west = flows.loc[flows["hub"] == "zhongwei", "training_it_kw"].to_numpy()
+    link_tb_per_step = 20 * 3600 * dt / 8 / 1000  # 20 Gbit/s
+    assert (west * dt / 1000 * 0.5 <= link_tb_per_step + 1e-6).all()
+    assert result.coordinated_metrics["network_tb"] == pytest.approx(
+        0.5 * result.coordinated_metrics["migrated_it_mwh"])
+    assert result.baseline_metrics["migrated_it_mwh"] == 0.0
+
+
+def test_summary_keeps_the_scenario_as_written(outputs, small_path):
+    summary = json.loads(outputs["summary"].read_text(encoding="utf-8"))
+    written = tomllib.loads(small_path.read_text(encoding="utf-8"))
+    settings = summary["scenario"]["settings"]
+    assert settings["hubs"]["zhongwei"]["solar_mw"] == written["hubs"]["zhongwei"]["solar_mw"]

@@ -1,0 +1,202 @@
+"""Capacity sizing (engine.studies.size): closed-form optima, bounds, monotone cost, plan-then-run,
+[plan] errors."""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from engine.errors import InfeasibleError, ScenarioError
+from engine.inputs.scenario import Battery
+from engine.inputs.scenario_file import load_scenario, scenario_from_dict
+from engine.metrics import metrics
+from engine.model.lp import CoSchedulingModel
+from engine.studies.run import run
+from engine.studies.size import (
+    COST_DEFAULTS,
+    annualised_cost,
+    plan,
+    planned_overrides,
+    planned_scenario,
+    sweep_columns,
+    write_plan_outputs,
+)
+from tests.engine.builders import hub, scenario, time_index
+
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "zhongwei_plan_green.toml"
+COSTS = {"solar_cny_per_kw_year": 300.0, "wind_cny_per_kw_year": 200.0,
+         "battery_energy_cny_per_kwh_year": 100.0, "battery_power_cny_per_kw_year": 50.0}
+LOAD_KW = 100.0
+
+
+def _day_night(days: int) -> np.ndarray:
+    """Solar per kW: 6 h dark, 12 h at 1 kW/kW, 6 h dark, each day."""
+    day = np.r_[np.zeros(6), np.ones(12), np.zeros(6)]
+    return np.tile(day, days)
+
+
+def _solar_battery_case(share: float = 1.0, days: int = 2, plan_hub: dict | None = None,
+                        price: float = 0.5):
+    """One hub, constant 100 kW load, PUE 1, day/night solar, a lossless battery at half charge."""
+    index = time_index(24 * days)
+    inputs = hub("solo", index, it_capacity_kw=200.0, grid_import_kw=1e4, solar_kw=_day_night(days) * 1000.0,
+                 firm_it_kw=LOAD_KW, price_cny_per_kwh=price,
+                 battery=Battery(energy_kwh=0.0, power_kw=0.0, round_trip_efficiency=1.0, initial_soc=0.5))
+    inputs = dataclasses.replace(inputs, solar_kw_nameplate=1000.0)
+    case = scenario(index, [inputs], minimize="cost", min_green_share=share)
+    table = plan_hub or {"solar_mw": {"max": 10.0}, "battery_energy_mwh": {"max": 10.0},
+                         "battery_power_mw": {"max": 10.0}}
+    return dataclasses.replace(case, settings={"plan": {"hubs": {"solo": table}, "costs": COSTS}})
+
+
+def test_annualised_cost_is_capital_recovery_plus_om():
+    # CRF at 6 % over 20 years = 0.0871846 (standard annuity tables).
+    assert annualised_cost(1000.0, 20, 0.06, 0.02) == pytest.approx(1000 * (0.0871846 + 0.02), rel=1e-6)
+    assert annualised_cost(1000.0, 10, 0.0, 0.0) == pytest.approx(100.0)
+    assert 250 < COST_DEFAULTS["solar_cny_per_kw_year"] < 400
+    assert 400 < COST_DEFAULTS["wind_cny_per_kw_year"] < 700
+
+
+def test_closed_form_solar_and_battery_for_100_percent():
+    """Lossless battery, 12 h of sun a day: S = 2 L, E = 12 L (6 dark hours each side), P = L."""
+    result = plan(_solar_battery_case(days=2))
+    chosen = result.capacities["solo"]
+    assert chosen["solar_mw"] == pytest.approx(2 * LOAD_KW / 1000, rel=1e-5)
+    assert chosen["battery_energy_mwh"] == pytest.approx(12 * LOAD_KW / 1000, rel=1e-5)
+    assert chosen["battery_power_mw"] == pytest.approx(LOAD_KW / 1000, rel=1e-5)
+    years = 48 / 8760
+    expected = (200 * 300.0 + 1200 * 100.0 + 100 * 50.0) * years
+    assert result.total_cost_cny == pytest.approx(expected, rel=1e-5)
+    assert result.costs_cny["grid_energy"] == pytest.approx(0.0, abs=1e-3)
+    assert result.metrics["green_share_hourly"] == pytest.approx(1.0, abs=1e-6)
+    assert result.cost_per_mwh_it_cny == pytest.approx(expected / (LOAD_KW * 48 / 1000), rel=1e-5)
+
+
+def test_cheaper_technology_runs_to_its_bound():
+    """Flat 0.5 kW/kW wind (cheaper) capped at 100 kW; solar (dearer, same profile) covers the rest."""
+    index = time_index(24)
+    inputs = hub("solo", index, grid_import_kw=1e4, solar_kw=500.0, wind_kw=500.0, firm_it_kw=LOAD_KW)
+    inputs = dataclasses.replace(inputs, solar_kw_nameplate=1000.0, wind_kw_nameplate=1000.0)
+    case = scenario(index, [inputs], minimize="cost", min_green_share=1.0)
+    case = dataclasses.replace(case, settings={"plan": {"hubs": {"solo": {
+        "solar_mw": {"max": 1.0}, "wind_mw": {"min": 0.0, "max": 0.1}}}, "costs": COSTS}})
+    chosen = plan(case).capacities["solo"]
+    assert chosen["wind_mw"] == pytest.approx(0.1, rel=1e-6)
+    assert chosen["solar_mw"] == pytest.approx(0.1, rel=1e-6)  # (100 - 0.5 x 100) / 0.5 kW
+
+
+def test_bounds_are_respected():
+    table = {"solar_mw": {"min": 0.3, "max": 10.0}, "battery_energy_mwh": {"max": 10.0},
+             "battery_power_mw": {"min": 0.0, "max": 0.08}}
+    chosen = plan(_solar_battery_case(share=0.8, plan_hub=table)).capacities["solo"]
+    assert chosen["solar_mw"] >= 0.3 - 1e-9
+    assert chosen["battery_power_mw"] <= 0.08 + 1e-9
+
+
+def test_target_beyond_the_upper_bounds_is_infeasible():
+    table = {"solar_mw": {"max": 10.0}, "battery_energy_mwh": {"max": 1.0}, "battery_power_mw": {"max": 1.0}}
+    with pytest.raises(InfeasibleError, match="min_green_share"):
+        plan(_solar_battery_case(share=1.0, plan_hub=table))
+
+
+def test_raising_the_target_never_lowers_the_cost():
+    # Grid energy at 0.01 CNY/kWh is cheaper than solar (300 CNY/kW-year at 50 % capacity factor is
+    # 0.068 CNY/kWh), so the floor binds.
+    costs = [plan(_solar_battery_case(share=share, price=0.01)).total_cost_cny
+             for share in (0.0, 0.5, 0.8, 0.95, 1.0)]
+    assert all(b >= a - 1e-6 * abs(a) for a, b in zip(costs, costs[1:], strict=False))
+    assert costs[-1] > costs[0]
+
+
+def test_plan_then_run_reproduces_the_target_in_memory():
+    result = plan(_solar_battery_case(share=1.0))
+    replay = run(planned_scenario(result))
+    assert replay.coordinated_metrics["green_share_hourly"] >= result.min_green_share - 1e-6
+    assert sweep_columns(result)["plan_total_cost_cny"] == result.total_cost_cny
+
+
+def _example_raw(hours: int) -> dict:
+    raw = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
+    raw["hours"] = hours
+    return raw
+
+
+@pytest.mark.parametrize("share", [0.8, 1.0])
+def test_plan_then_run_from_the_scenario_file(tmp_path, share):
+    """The planned capacities, put into the scenario file's keys, make `suandian run` meet the target."""
+    path = tmp_path / "short.toml"
+    text = EXAMPLE.read_text(encoding="utf-8").replace("hours = 8760", "hours = 72")
+    path.write_text(text.replace("min_green_share = 1.0", f"min_green_share = {share}"), encoding="utf-8")
+    result = plan(load_scenario(path))
+    replay = run(load_scenario(path, **planned_overrides(result)))
+    assert replay.coordinated_metrics["green_share_hourly"] >= share - 1e-6
+    written = write_plan_outputs(result, tmp_path / "out")
+    assert all(p.is_file() for p in written.values())
+    assert "Plan: least-cost capacities" in written["report"].read_text(encoding="utf-8")
+
+
+def test_sized_model_keeps_the_fixed_model_dpp():
+    from engine.studies.size import _planning_scenario, _sizing, plan_settings
+
+    case = _solar_battery_case()
+    settings = plan_settings(case)
+    planning = _planning_scenario(case, settings)
+    assert CoSchedulingModel(planning, sizing=_sizing(case, planning, settings)).problem.is_dcp(dpp=True)
+
+
+@pytest.mark.parametrize(("change", "key"), [
+    (lambda raw: raw["plan"]["hubs"]["zhongwei"].update(solar=1), "plan.hubs.zhongwei.solar"),
+    (lambda raw: raw["plan"]["hubs"].update(nowhere={}), "plan.hubs.nowhere"),
+    (lambda raw: raw["plan"].update(target=1.0), "plan.target"),
+    (lambda raw: raw["plan"]["hubs"]["zhongwei"]["wind_mw"].pop("max"), "plan.hubs.zhongwei.wind_mw.max"),
+    (lambda raw: raw["plan"]["hubs"]["zhongwei"]["wind_mw"].update(min=3000),
+     "plan.hubs.zhongwei.wind_mw.max"),
+    (lambda raw: raw["plan"]["hubs"]["zhongwei"].pop("battery_power_mw"),
+     "plan.hubs.zhongwei.battery_power_mw"),
+    (lambda raw: raw["plan"].update(costs={"solar_cny_per_kw": 1}), "plan.costs.solar_cny_per_kw"),
+    (lambda raw: raw["plan"].update(costs={"wind_cny_per_kw_year": -1}), "plan.costs.wind_cny_per_kw_year"),
+    (lambda raw: raw["plan"].update(min_green_share=0.9), "plan.min_green_share"),
+    (lambda raw: raw["objective"].update(minimize="carbon"), "objective.minimize"),
+])
+def test_invalid_plan_table_names_the_key(change, key):
+    raw = _example_raw(24)
+    change(raw)
+    with pytest.raises(ScenarioError, match=key.replace(".", r"\.")):
+        scenario_from_dict(raw, EXAMPLE.parent)
+
+
+def test_scenarios_without_plan_are_not_plannable():
+    raw = _example_raw(24)
+    del raw["plan"]
+    case = scenario_from_dict(raw, EXAMPLE.parent)
+    with pytest.raises(ScenarioError, match=r"\[plan\]"):
+        plan(case)
+
+
+def test_unit_profile_without_a_park_is_the_1_mw_output():
+    """A hub with no solar park: sizing uses park_output of 1 MW on its typical year (linear in size)."""
+    raw = _example_raw(48)
+    raw["hubs"]["zhongwei"]["solar_mw"] = 0
+    with_park = _example_raw(48)
+    with_park["hubs"]["zhongwei"]["solar_mw"] = 1
+    from engine.studies.size import unit_profile_kw_per_kw
+
+    profile = unit_profile_kw_per_kw(scenario_from_dict(raw, EXAMPLE.parent), "zhongwei", "solar")
+    expected = scenario_from_dict(with_park, EXAMPLE.parent).hubs["zhongwei"].series["solar_kw"] / 1000.0
+    np.testing.assert_allclose(profile, expected.to_numpy(), rtol=1e-9, atol=1e-12)
+    assert 0 < profile.max() <= 1.0
+
+
+def test_full_year_example_meets_100_percent():
+    result = plan(load_scenario(EXAMPLE))
+    assert result.status == "optimal"
+    assert result.metrics["green_share_hourly"] >= 1.0 - 1e-6
+    assert result.horizon_hours == 8760
+    recomputed = metrics(result.scenario, result.schedule)
+    assert recomputed["it_energy_mwh"] == pytest.approx(30 * 8760, rel=1e-6)
+    assert result.costs_cny["total"] == pytest.approx(result.costs_cny["capacity"]
+                                                      + result.costs_cny["grid_energy"], rel=1e-9)
