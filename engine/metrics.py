@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from engine.inputs.deadlines import deadline_steps, window_end
 from engine.inputs.scenario import Scenario, Workload
 from engine.schedule import Schedule
 
@@ -84,10 +85,6 @@ def green_power_kw(scenario: Scenario, flows: pd.DataFrame) -> pd.Series:
     return pd.Series(np.clip(green, 0.0, facility), index=flows.index, name="green_kw")
 
 
-def _deadline_steps(workload: Workload, step_hours: float) -> int:
-    return max(1, round(workload.deadline_hours / step_hours))
-
-
 def deadline_met_energy_kwh(scenario: Scenario, schedule: Schedule, workload: Workload) -> float:
     """Energy of a workload's work done by its deadline, first in, first out [kWh].
 
@@ -110,7 +107,7 @@ def deadline_met_energy_kwh(scenario: Scenario, schedule: Schedule, workload: Wo
     done_cumulative = np.cumsum(done.to_numpy(dtype=float))
     arrived_before = np.concatenate(([0.0], np.cumsum(arrivals)[:-1]))
     steps = len(scenario.index)
-    due = np.minimum(np.arange(steps) + _deadline_steps(workload, scenario.step_hours) - 1, steps - 1)
+    due = window_end(steps, deadline_steps(workload.deadline_hours, scenario.step_hours))
     met = np.clip(done_cumulative[due] - arrived_before, 0.0, arrivals)
     return float(met.sum() * scenario.step_hours)
 

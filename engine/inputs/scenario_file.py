@@ -83,6 +83,7 @@ import numpy as np
 import pandas as pd
 
 from engine.errors import ScenarioError
+from engine.inputs.deadlines import check_deadline_hours, cumulative_work, deadline_steps
 from engine.inputs.hub_series import TYPICAL, WEATHER_PUE, hub_series
 from engine.inputs.scenario import HUB_SERIES, Battery, HubInputs, Link, Objective, Scenario, Workload
 from weather.catalogue import Hub, Tariff, TariffSeason, load_catalogue
@@ -256,11 +257,7 @@ def validate_scenario(scenario: Scenario) -> None:
         _check_scenario_hub(workload.origin, hubs, f"workloads[{i}].origin")
         for hub_name in workload.hubs:
             _check_scenario_hub(hub_name, hubs, f"workloads[{i}].hubs")
-        steps = workload.deadline_hours / scenario.step_hours
-        if steps < 1 - 1e-9 or abs(steps - round(steps)) > 1e-9:
-            raise ScenarioError(f"workloads[{i}].deadline_hours: expected a whole number (>= 1) of steps of "
-                                f"{scenario.step_hours:g} h, got {workload.deadline_hours:g} h. Fix: use a "
-                                "multiple of the step.")
+        check_deadline_hours(workload.deadline_hours, scenario.step_hours, f"workloads[{i}].deadline_hours")
         if not workload.arrival_it_kw.index.equals(scenario.index):
             raise ScenarioError(f"workloads[{i}].arrival_it_mw: arrivals of {workload.name!r} are not on the "
                                 "scenario index. Fix: build them on Scenario.index.")
@@ -677,12 +674,7 @@ def _workload(i: int, raw: dict, hubs: dict[str, HubInputs], profiles: dict[str,
                             f"or add a column {column!r} to hubs.{origin}.profiles.")
     deadline = _number(_required(raw, "deadline_hours", f"{key}."), f"{key}.deadline_hours", low_open=True,
                        unit=" [h]")
-    steps = deadline / step_hours
-    if steps < 1 or abs(steps - round(steps)) > 1e-9:
-        raise ScenarioError(
-            f"{key}.deadline_hours: expected a whole number of steps of {step_hours * 60:g} min (at least "
-            f"one step), got {deadline:g} h = {steps:g} steps. Fix: use a multiple of "
-            f"{step_hours:g} h, e.g. {max(1, round(steps)) * step_hours:g}.")
+    check_deadline_hours(deadline, step_hours, f"{key}.deadline_hours")
     allowed = raw.get("hubs", [origin])
     if not isinstance(allowed, list) or not allowed:
         raise ScenarioError(f"{key}.hubs: expected a non-empty list of hub names, got {allowed!r}. "
@@ -743,10 +735,8 @@ def _check_deadlines(workloads: tuple[Workload, ...], hubs: Mapping[str, HubInpu
     """
     for i, workload in enumerate(workloads):
         spare = sum(hubs[h].it_capacity_kw - hubs[h].series["firm_it_kw"].to_numpy() for h in workload.hubs)
-        deadline_steps = int(round(workload.deadline_hours / step_hours))
         arrivals = workload.arrival_it_kw.to_numpy()
-        due = np.concatenate([np.zeros(deadline_steps - 1), np.cumsum(arrivals)])[:len(arrivals)]
-        due[-1] = arrivals.sum()
+        _, due = cumulative_work(arrivals, deadline_steps(workload.deadline_hours, step_hours), 1.0)
         short = due - np.cumsum(spare) > 1e-6 * max(1.0, arrivals.sum())
         if short.any():
             t = int(np.argmax(short))
