@@ -45,6 +45,12 @@ class Schedule:
         Model build (compile) and solver time [s].
     marginal_price : pandas.DataFrame or None
         Dual of each hub's power balance per step, ``time`` x hub [objective unit per kWh].
+    link_value : pandas.Series or None
+        Value of one more Gbit/s on each link for the whole horizon, indexed ``"<from>-><to>"``
+        [objective unit per Gbit/s] (the summed duals of the link's capacity rows).
+    green_floor_cost : float or None
+        Cost of the green floor's last percentage point [objective unit per percentage point] (the dual
+        of the ``min_green_share`` constraint divided by 100); ``None`` without a floor.
     """
 
     kind: str
@@ -55,6 +61,8 @@ class Schedule:
     build_seconds: float = 0.0
     solve_seconds: float = 0.0
     marginal_price: pd.DataFrame | None = None
+    link_value: pd.Series | None = None
+    green_floor_cost: float | None = None
 
 
 OBJECTIVES = ("cost", "carbon", "grid")
