@@ -67,7 +67,6 @@ solve.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import datetime as dt
 import difflib
@@ -85,6 +84,7 @@ import pandas as pd
 from engine.errors import ScenarioError
 from engine.inputs.deadlines import check_deadline_hours, cumulative_work, deadline_steps
 from engine.inputs.hub_series import TYPICAL, WEATHER_PUE, hub_series
+from engine.inputs.keypath import apply_overrides
 from engine.inputs.scenario import HUB_SERIES, Battery, HubInputs, Link, Objective, Scenario, Workload
 from weather.catalogue import Hub, Tariff, TariffSeason, load_catalogue
 
@@ -100,6 +100,10 @@ CUSTOM_HUB_KEYS = ("lat", "lon", "province", "elevation_m", "pue_target", "tarif
 BATTERY_KEYS = ("energy_mwh", "power_mw", "round_trip_efficiency", "initial_soc", "grid_charging")
 WORKLOAD_KEYS = ("name", "origin", "arrival_it_mw", "deadline_hours", "hubs", "data_tb_per_mwh")
 LINK_KEYS = ("from", "to", "gbps")
+TABLE_KEYS = {(): TOP_KEYS, ("objective",): OBJECTIVE_KEYS, ("hubs", "*"): HUB_KEYS + CUSTOM_HUB_KEYS,
+              ("hubs", "*", "battery"): BATTERY_KEYS, ("workloads", "*"): WORKLOAD_KEYS,
+              ("links", "*"): LINK_KEYS}
+"""The keys each table of the file accepts, by table pattern (:func:`engine.inputs.keypath.check_key`)."""
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 KW_PER_MW = 1000.0
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$")
@@ -114,9 +118,10 @@ def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
     path : str or pathlib.Path
         The scenario file; relative paths inside it (weather, profiles) are read from its folder.
     **overrides
-        Values that replace keys of the file before validation, by dotted key path, e.g.
+        Values that replace keys of the file before validation, by key path (the sweeps' language,
+        :mod:`engine.inputs.keypath`), e.g.
         ``load_scenario(p, hours=48, **{"hubs.zhongwei.battery.energy_mwh": 300,
-        "workloads.0.deadline_hours": 12})``. Missing tables on the path are created.
+        "workloads[name=batch].deadline_hours": 12})``. Missing tables on the path are created.
 
     Returns
     -------
@@ -135,43 +140,8 @@ def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError(f"scenario: {str(path)!r} is not valid TOML ({error}). Fix the syntax.") from None
     raw.setdefault("name", path.stem)
-    return scenario_from_dict(apply_overrides(raw, overrides), base_dir=path.resolve().parent)
-
-
-def apply_overrides(raw: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict:
-    """A deep copy of ``raw`` with values set at dotted key paths (``"hubs.zhongwei.solar_mw"``).
-
-    A numeric path segment indexes a list (``"workloads.0.deadline_hours"``).
-    """
-    result = copy.deepcopy(dict(raw))
-    for dotted, value in overrides.items():
-        parts = dotted.split(".")
-        node: Any = result
-        for depth, part in enumerate(parts[:-1]):
-            where = ".".join(parts[:depth + 1])
-            if isinstance(node, list):
-                node = node[_list_position(node, part, where)]
-            elif isinstance(node, dict):
-                node = node.setdefault(part, {})
-            else:
-                raise ScenarioError(f"{where}: override {dotted!r} goes through a value that is not a "
-                                    "table. Fix the key path.")
-        last = parts[-1]
-        if isinstance(node, list):
-            node[_list_position(node, last, dotted)] = value
-        elif isinstance(node, dict):
-            node[last] = value
-        else:
-            raise ScenarioError(f"{dotted}: override goes through a value that is not a table. "
-                                "Fix the key path.")
-    return result
-
-
-def _list_position(node: list, part: str, where: str) -> int:
-    if not part.isdigit() or int(part) >= len(node):
-        raise ScenarioError(f"{where}: expected a list position 0..{len(node) - 1}, got {part!r}. "
-                            "Fix the override's key path.")
-    return int(part)
+    raw = apply_overrides(raw, overrides, create_tables=True, label="override")
+    return scenario_from_dict(raw, base_dir=path.resolve().parent)
 
 
 def scenario_from_dict(raw: Mapping[str, Any], base_dir: Path | str = ".") -> Scenario:

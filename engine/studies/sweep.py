@@ -50,14 +50,12 @@ only on the inputs.
 from __future__ import annotations
 
 import contextlib
-import copy
 import dataclasses
 import hashlib
 import itertools
 import json
 import numbers
 import os
-import re
 import time
 import tomllib
 from collections import Counter
@@ -69,6 +67,8 @@ from typing import Any
 import pandas as pd
 
 from engine.errors import ScenarioError
+from engine.inputs.keypath import apply_overrides, check_key, resolve_key
+from engine.inputs.scenario_file import TABLE_KEYS
 
 KINDS = ("run", "plan")
 """What a point solves: ``run`` (fixed capacities, :func:`engine.studies.run.run`) or ``plan`` (sizing,
@@ -81,223 +81,8 @@ STATUS_DONE = "done"
 STATUS_FAILED = "failed"
 TIMING_COLUMNS = ("solve_seconds", "point_seconds")
 """Columns that measure time and so differ between otherwise identical sweeps."""
-
-_SEGMENT = re.compile(r"^(?P<name>[A-Za-z_][\w\-]*)(?:\[(?P<selector>[^\[\]]+)\])?$")
-_INDEX = re.compile(r"^\d+$")
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Key paths
-# ---------------------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class KeySegment:
-    """One segment of a key path: a table key, a list index, or a table key plus a list selector."""
-
-    name: str | None
-    index: int | None = None
-    selector: tuple[tuple[str, str], ...] = ()
-
-
-def parse_key(key: str) -> tuple[KeySegment, ...]:
-    """Split a dotted scenario key into its segments.
-
-    Parameters
-    ----------
-    key : str
-        For example ``"hubs.zhongwei.battery.energy_mwh"``, ``"workloads.0.deadline_hours"`` or
-        ``"workloads[name=ai-training].deadline_hours"``.
-
-    Returns
-    -------
-    tuple of KeySegment
-
-    Raises
-    ------
-    ScenarioError
-        When a segment is neither a name, a name with ``[field=value,...]``, nor an integer index.
-    """
-    if not isinstance(key, str) or not key:
-        raise ScenarioError(f"sweep key {key!r}: expected a dotted scenario key such as "
-                            "'objective.min_green_share'")
-    segments = []
-    for part in _split_key(key):
-        if _INDEX.match(part):
-            if not segments:
-                raise ScenarioError(f"sweep key {key!r}: a key cannot start with a list index; "
-                                    "start with a top-level scenario key such as 'workloads'")
-            segments.append(KeySegment(name=None, index=int(part)))
-            continue
-        match = _SEGMENT.match(part)
-        if match is None:
-            raise ScenarioError(
-                f"sweep key {key!r}: segment {part!r} is not a key name, a list index or "
-                "name[field=value]; write e.g. 'workloads[name=ai-training].deadline_hours'")
-        selector = ()
-        if match["selector"] is not None:
-            selector = tuple(_parse_condition(key, condition)
-                             for condition in match["selector"].split(","))
-        segments.append(KeySegment(name=match["name"], selector=selector))
-    return tuple(segments)
-
-
-def _split_key(key: str) -> list[str]:
-    """Split at dots outside square brackets (selector values may contain dots)."""
-    parts, depth, current = [], 0, []
-    for char in key:
-        if char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-        if char == "." and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    return [part.strip() for part in parts]
-
-
-def _parse_condition(key: str, condition: str) -> tuple[str, str]:
-    field, sep, value = condition.partition("=")
-    if not sep or not field.strip() or not value.strip():
-        raise ScenarioError(f"sweep key {key!r}: selector {condition!r} must read field=value, "
-                            "e.g. [name=ai-training] or [from=shanghai,to=zhongwei]")
-    return field.strip(), value.strip().strip("\"'")
-
-
-def _describe(segments: tuple[KeySegment, ...]) -> str:
-    text = []
-    for segment in segments:
-        if segment.index is not None:
-            text.append(str(segment.index))
-        else:
-            conditions = ",".join(f"{field}={value}" for field, value in segment.selector)
-            text.append(segment.name + (f"[{conditions}]" if conditions else ""))
-    return ".".join(text)
-
-
-def _step(container: Any, segment: KeySegment, key: str, walked: str) -> tuple[Any, Any]:
-    """The container holding ``segment`` and the accessor into it (dict key or list index)."""
-    if segment.index is not None:
-        if not isinstance(container, list):
-            raise ScenarioError(f"sweep key {key!r}: {walked!r} is not a list, so it has no element "
-                                f"{segment.index}; use a key name there")
-        if not 0 <= segment.index < len(container):
-            raise ScenarioError(f"sweep key {key!r}: {walked!r} has {len(container)} element(s), no index "
-                                f"{segment.index}; use an index from 0 to {len(container) - 1}")
-        return container, segment.index
-    if not isinstance(container, dict):
-        raise ScenarioError(f"sweep key {key!r}: {walked!r} is a value, not a table; it has no key "
-                            f"{segment.name!r}")
-    if not segment.selector:
-        return container, segment.name
-    items = container.get(segment.name)
-    here = f"{walked}.{segment.name}" if walked else segment.name
-    if not isinstance(items, list):
-        raise ScenarioError(f"sweep key {key!r}: {here!r} is not a list of tables in the base scenario, "
-                            "so it cannot be selected with [field=value]")
-    matches = [i for i, item in enumerate(items) if isinstance(item, dict)
-               and all(field in item and str(item[field]) == value for field, value in segment.selector)]
-    if len(matches) != 1:
-        conditions = ",".join(f"{field}={value}" for field, value in segment.selector)
-        raise ScenarioError(f"sweep key {key!r}: [{conditions}] matches {len(matches)} element(s) of "
-                            f"{here!r}, expected exactly one; give more fields or use an index")
-    return items, matches[0]
-
-
-def resolve_key(raw: Mapping, key: str) -> tuple[Any, Any, bool]:
-    """Find where a sweep key lives in a raw scenario dict.
-
-    Parameters
-    ----------
-    raw : dict
-        The scenario as read from TOML.
-    key : str
-        A dotted sweep key (see :func:`parse_key`).
-
-    Returns
-    -------
-    container : dict or list
-        The table or list holding the last segment.
-    accessor : str or int
-        The key or index of the value in ``container``.
-    exists : bool
-        Whether the base scenario already sets this key (``False``: a new optional key).
-
-    Raises
-    ------
-    ScenarioError
-        When a table or list element on the way does not exist in the base scenario.
-    """
-    segments = parse_key(key)
-    container: Any = raw
-    for depth, segment in enumerate(segments):
-        walked = _describe(segments[:depth])
-        container, accessor = _step(container, segment, key, walked)
-        if depth == len(segments) - 1:
-            exists = (accessor in container) if isinstance(container, dict) else True
-            return container, accessor, exists
-        if isinstance(container, dict) and accessor not in container:
-            here = _describe(segments[:depth + 1])
-            known = ", ".join(sorted(map(str, container))) or "none"
-            raise ScenarioError(f"sweep key {key!r}: the base scenario has no {here!r} (keys there: "
-                                f"{known}); fix the key or add that table to the base scenario")
-        container = container[accessor]
-    raise AssertionError("unreachable: a parsed key has at least one segment")
-
-
-def _allowed_new_keys(segments: tuple[KeySegment, ...]) -> tuple[str, ...] | None:
-    """Keys the scenario reader accepts in the table a new key would go into (``None``: not known here)."""
-    from engine.inputs import scenario_file as keys
-
-    shape = []
-    for segment in segments:
-        if segment.index is not None:
-            shape.append("*")
-        else:
-            shape.append(segment.name)
-            if segment.selector:
-                shape.append("*")
-    known = {(): keys.TOP_KEYS, ("objective",): keys.OBJECTIVE_KEYS,
-             ("hubs", "*"): keys.HUB_KEYS + keys.CUSTOM_HUB_KEYS, ("hubs", "*", "battery"): keys.BATTERY_KEYS,
-             ("workloads", "*"): keys.WORKLOAD_KEYS, ("links", "*"): keys.LINK_KEYS}
-    parent = tuple("*" if len(shape) >= 2 and shape[0] == "hubs" and i == 1 else part
-                   for i, part in enumerate(shape))
-    return known.get(parent)
-
-
-def _check_key(base_raw: Mapping, key: str) -> None:
-    """A swept key must exist in the base scenario, or be a key the scenario reader accepts there."""
-    _, accessor, exists = resolve_key(base_raw, key)
-    if exists:
-        return
-    segments = parse_key(key)
-    allowed = _allowed_new_keys(segments[:-1])
-    if allowed is not None and accessor not in allowed:
-        raise ScenarioError(f"sweep key {key!r}: {accessor!r} is neither set in the base scenario nor a "
-                            f"scenario key there (expected one of {list(allowed)}); fix the key")
-
-
-def apply_overrides(raw: Mapping, overrides: Mapping[str, Any]) -> dict:
-    """A deep copy of a raw scenario with the sweep keys set.
-
-    Parameters
-    ----------
-    raw : dict
-        The base scenario as read from TOML (left unchanged).
-    overrides : mapping of str to value
-        Dotted sweep key -> value, applied in order.
-
-    Returns
-    -------
-    dict
-    """
-    scenario = copy.deepcopy(dict(raw))
-    for key, value in overrides.items():
-        container, accessor, _ = resolve_key(scenario, key)
-        container[accessor] = copy.deepcopy(value)
-    return scenario
+SWEEP_KEY = "sweep key"
+"""How error messages name a swept key path (:mod:`engine.inputs.keypath`)."""
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -448,12 +233,12 @@ def sweep_from_dict(raw: Mapping, sweep_dir: Path, *, path: Path | None = None,
         columns.extend(key for key in overrides if key not in columns)
 
     for key in dict.fromkeys(key for overrides, _, _ in grid_points + explicit for key in overrides):
-        _check_key(base_raw, key)
+        check_key(base_raw, key, TABLE_KEYS, label=SWEEP_KEY)
     file_cache: dict[Path, str] = {}
     points = []
     for order, (overrides, labels, point_kind) in enumerate(grid_points + explicit):
         point_kind = point_kind or kind
-        scenario = apply_overrides(base_raw, overrides)
+        scenario = apply_overrides(base_raw, overrides, label=SWEEP_KEY)
         file_hashes = _referenced_files(scenario, base_path.parent, file_cache)
         points.append(SweepPoint(order=order, kind=point_kind, overrides=overrides, labels=labels,
                                  point_id=point_id(scenario, point_kind, solver, file_hashes)))
@@ -482,7 +267,7 @@ def _values_list(key: str, values: Any) -> list:
 def _is_base_table(base_raw: Mapping, dotted: str) -> bool:
     """Whether ``dotted`` names an existing table of the base scenario."""
     try:
-        container, accessor, exists = resolve_key(base_raw, dotted)
+        container, accessor, exists = resolve_key(base_raw, dotted, label=SWEEP_KEY)
     except ScenarioError:
         return False
     return exists and isinstance(container[accessor], dict)
@@ -825,7 +610,7 @@ def run_sweep(sweep: Sweep, out_dir: str | Path, *, workers: int | None = None,
             by_key = {}
             futures = []
             for point in todo:
-                scenario = apply_overrides(sweep.base_raw, point.overrides)
+                scenario = apply_overrides(sweep.base_raw, point.overrides, label=SWEEP_KEY)
                 future = client.submit(solve_point, scenario, str(sweep.base_dir), point.kind, sweep.solver,
                                        key=f"suandian-sweep-{point.point_id}", pure=False)
                 by_key[future.key] = point

@@ -15,11 +15,8 @@ from engine.studies.sweep import (
     STATUS_DONE,
     STATUS_FAILED,
     TIMING_COLUMNS,
-    apply_overrides,
     load_sweep,
-    parse_key,
     points_dir,
-    resolve_key,
     results_table,
     run_sweep,
     solve_point,
@@ -79,48 +76,6 @@ def write_sweep(folder: Path, body: str, name: str = "sweep.toml") -> Path:
 
 def raw_tiny() -> dict:
     return tomllib.loads(TINY)
-
-
-# ----------------------------------------------------------------------------------------------- key paths
-
-def test_parse_key_forms():
-    segments = parse_key("workloads[name=ai-training].deadline_hours")
-    assert segments[0].name == "workloads" and segments[0].selector == (("name", "ai-training"),)
-    assert segments[1].name == "deadline_hours"
-    assert parse_key("links.0.gbps")[1].index == 0
-    assert parse_key("links[from=shanghai,to=zhongwei].gbps")[0].selector == (
-        ("from", "shanghai"), ("to", "zhongwei"))
-
-
-@pytest.mark.parametrize("key", ["", "a..b", "0.gbps", "links[from].gbps", "hubs.zhong wei.solar_mw"])
-def test_parse_key_rejects_malformed(key):
-    with pytest.raises(ScenarioError, match="sweep key"):
-        parse_key(key)
-
-
-def test_apply_overrides_sets_every_form_and_leaves_the_base_alone():
-    raw = raw_tiny()
-    changed = apply_overrides(raw, {"workloads[name=batch].deadline_hours": 6, "links.0.gbps": 0,
-                                    "objective.min_green_share": 0.5,
-                                    "hubs.zhongwei.battery": {"energy_mwh": 10, "power_mw": 5}})
-    assert changed["workloads"][0]["deadline_hours"] == 6
-    assert changed["links"][0]["gbps"] == 0
-    assert changed["objective"]["min_green_share"] == 0.5
-    assert changed["hubs"]["zhongwei"]["battery"]["power_mw"] == 5
-    assert raw == raw_tiny()
-
-
-@pytest.mark.parametrize(("key", "message"), [
-    ("hubs.nowhere.solar_mw", "no 'hubs.nowhere'"),
-    ("workloads.3.deadline_hours", "no index 3"),
-    ("workloads[name=nope].deadline_hours", "matches 0 element"),
-    ("objective.minimize.cost", "is a value, not a table"),
-    ("hours.0", "is not a list"),
-])
-def test_resolve_key_names_the_missing_part(key, message):
-    with pytest.raises(ScenarioError, match=message) as caught:
-        resolve_key(raw_tiny(), key)
-    assert repr(key) in str(caught.value)
 
 
 def test_unknown_new_key_is_rejected_when_the_sweep_is_read(tmp_path, base):
