@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from engine.inputs.scenario import HUB_SERIES, Battery, HubInputs, Link, Objective, Scenario, Workload
-from engine.model.lp import CoSchedulingModel
+from engine.model import CoSchedulingModel
 
 WORKLOAD_CLASSES = 10
 

@@ -27,7 +27,7 @@ import cvxpy as cp
 import highspy
 import numpy as np
 
-from engine.model.lp import scenario_data
+from engine.inputs.arrays import scenario_data
 from engine.studies.operate import RollingPlanner
 
 if __package__ in (None, ""):

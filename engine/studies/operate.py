@@ -59,7 +59,7 @@ from engine.inputs.arrays import ModelData, scenario_data
 from engine.inputs.deadlines import deadline_steps
 from engine.inputs.scenario import Scenario
 from engine.metrics import gains, metrics
-from engine.model.lp import CoSchedulingModel, solve
+from engine.model import CoSchedulingModel, solve
 from engine.outputs.report import write_operation_report
 from engine.schedule import Schedule, flows_frame, objective_value
 from engine.simulate.baseline import run_baseline
@@ -298,7 +298,7 @@ class RollingPlanner:
     def _solve(self, data: ModelData, solver: str, *, green_floor: bool = True) -> Schedule:
         self.model.update(data)
         if not green_floor:
-            self.model.p_green_share.value = 0.0
+            self.model.parameters["min_green_share"].value = 0.0
         return self.model.solve(solver)
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from engine.inputs.scenario import Scenario
 from engine.metrics import gains, metrics
-from engine.model.lp import solve
+from engine.model import solve
 from engine.outputs.report import write_report
 from engine.schedule import FLOW_COLUMNS, Schedule
 from engine.simulate.baseline import run_baseline

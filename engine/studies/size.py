@@ -51,7 +51,7 @@ from engine.errors import ScenarioError
 from engine.inputs.hub_series import TYPICAL, hub_series
 from engine.inputs.scenario import Battery, Objective, Scenario
 from engine.metrics import gains, metrics
-from engine.model.lp import CoSchedulingModel, Sizing
+from engine.model import CoSchedulingModel, Sizing
 from engine.outputs.report import render_report
 from engine.schedule import Schedule
 from engine.simulate.baseline import run_baseline

@@ -10,7 +10,7 @@ from engine.errors import InfeasibleError, SolverError
 from engine.inputs.arrays import scenario_data
 from engine.inputs.deadlines import cumulative_work
 from engine.inputs.scenario import Battery, Link
-from engine.model.lp import CoSchedulingModel, solve
+from engine.model import CoSchedulingModel, solve
 from engine.schedule import FLOW_COLUMNS
 from tests.engine.builders import hub, scenario, time_index, workload
 

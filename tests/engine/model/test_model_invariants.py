@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from engine.inputs.deadlines import cumulative_work, deadline_steps
 from engine.inputs.scenario import Battery, Link
-from engine.model.lp import CoSchedulingModel, solve
+from engine.model import CoSchedulingModel, solve
 from engine.simulate.baseline import run_baseline
 from tests.engine.builders import hub, scenario, time_index, workload
 

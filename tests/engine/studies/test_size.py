@@ -14,7 +14,7 @@ from engine.errors import InfeasibleError, ScenarioError
 from engine.inputs.scenario import Battery
 from engine.inputs.scenario_file import load_scenario, scenario_from_dict
 from engine.metrics import metrics
-from engine.model.lp import CoSchedulingModel
+from engine.model import CoSchedulingModel
 from engine.studies.run import run
 from engine.studies.size import (
     COST_DEFAULTS,

@@ -1,0 +1,281 @@
+"""The co-scheduling LP assembled from its components: where and when deferrable compute runs, and how
+batteries, renewables and the grid serve every hub.
+
+Each component (:mod:`~engine.model.compute`, :mod:`~engine.model.network`,
+:mod:`~engine.model.renewables`, :mod:`~engine.model.grid`, :mod:`~engine.model.storage`,
+:mod:`~engine.model.green_floor`) contributes its variables, its named constraints, its objective terms
+and its power into and out of each hub. The assembly sums them into one balance per hub and step,
+``Hub-power_balance`` (its dual is the hub's marginal price of power):
+
+.. math:: \\sum_c supply_c[t, h] - \\sum_c demand_c[t, h] = pue_{t,h} \\, firm\\_it_{t,h}
+
+and builds one :class:`cvxpy.Problem` (no Problem per device, no loop over steps).
+
+The model is written once per scenario *shape* (hubs, workloads, links, number of steps) with every
+time series and every state in a :class:`cvxpy.Parameter`, so a rolling re-plan only assigns new values
+(:meth:`CoSchedulingModel.update`) and re-solves; ``problem.is_dcp(dpp=True)`` holds. It is vectorised
+(see ../shared/PERFORMANCE.md): one 2-D variable per family, aggregation by constant sparse 0/1
+matrices, simple bounds as column bounds, the objective as one inner product ``weight @ grid``.
+
+Facility power ``pue x it`` is the one product of data and a variable. As a Parameter it makes the DPP
+compile superlinear in the horizon (measured on the 2-core CI machine, 10 hubs: 0.19 s at 336 steps,
+1.0 s at 1344, 6.4 s at 2688), so PUE is a Parameter only for short horizons (rolling look-aheads,
+``steps x hubs <=`` :data:`PUE_PARAMETER_MAX_CELLS`) and a constant of the compiled problem otherwise.
+"""
+
+from __future__ import annotations
+
+import time
+
+import cvxpy as cp
+import numpy as np
+
+from engine.errors import InfeasibleError, ScenarioError, SolverError
+from engine.inputs.arrays import ModelData, scenario_data
+from engine.inputs.scenario import Scenario
+from engine.model.component import Component
+from engine.model.compute import Compute
+from engine.model.feasibility import Capacities, check_feasibility
+from engine.model.green_floor import GreenFloor
+from engine.model.grid import Grid
+from engine.model.layout import layout_of
+from engine.model.network import Network
+from engine.model.renewables import Renewables
+from engine.model.results import schedule_of
+from engine.model.sizing import Sizing, check_sizing
+from engine.model.solvers import installed_solvers
+from engine.model.storage import Storage
+from engine.schedule import Schedule
+
+PUE_PARAMETER_MAX_CELLS = 5000
+"""Largest ``steps x hubs`` for which PUE is a Parameter by default (see module docstring)."""
+
+DEADLINE_FORM = "cumulative"
+"""Formulation of the deadline windows (:meth:`engine.model.compute.Compute._deadlines`)."""
+
+
+class CoSchedulingModel:
+    """The compiled co-scheduling LP of one scenario shape, re-solvable with new data.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Hubs, batteries, workloads, links, objective and (initial) series.
+    pue_parameter : bool or None
+        Make PUE a Parameter (re-plans may change it) or a constant of the compiled problem (faster
+        compile for long horizons). ``None``: a Parameter when ``steps x hubs <=``
+        :data:`PUE_PARAMETER_MAX_CELLS`.
+    sizing : Sizing, optional
+        Capacities chosen with the operation (capacity planning); ``None``: every capacity as given.
+
+    Attributes
+    ----------
+    problem : cvxpy.Problem
+        The DPP problem.
+    hub_names, workload_names, battery_hubs : tuple of str
+        Column orders of the arrays in :class:`ModelData`.
+    steps : int
+        Number of steps.
+    data : ModelData
+        The numbers currently assigned to the Parameters.
+    components : dict of str to Component
+        ``"compute"``, ``"network"``, ``"renewables"``, ``"grid"``, ``"storage"``, ``"green_floor"``.
+    constraints : dict of str to cvxpy.Constraint
+        Every constraint by name (``"Hub-power_balance"``, ``"Battery-soc_recursion"``, ...).
+    parameters : dict of str to cvxpy.Parameter
+        Every Parameter by name (``"min_green_share"``, ``"renewable_kw"``, ...).
+    """
+
+    def __init__(self, scenario: Scenario, *, pue_parameter: bool | None = None,
+                 sizing: Sizing | None = None, deadline_form: str = DEADLINE_FORM) -> None:
+        started = time.perf_counter()
+        self.scenario, self.sizing = scenario, sizing
+        self.layout = layout = layout_of(scenario)
+        self.hub_names, self.workload_names = layout.hub_names, layout.workload_names
+        self.battery_hubs, self.steps = layout.battery_hubs, layout.steps
+        if sizing is not None:
+            check_sizing(sizing, layout.steps, layout.hub_names, layout.battery_hubs)
+        if pue_parameter is None:
+            pue_parameter = layout.steps * len(layout.hub_names) <= PUE_PARAMETER_MAX_CELLS
+        self.pue_parameter = pue_parameter
+        initial = scenario_data(scenario)
+        self._pue_constant = None if pue_parameter else initial.pue.copy()
+        self.components = self._components(deadline_form)
+        parts = self.components.values()
+        self.constraints = {name: c for part in parts for name, c in part.constraints.items()}
+        self.parameters = {name: p for part in parts for name, p in part.parameters.items()}
+        objective = cp.Minimize(sum(part.cost for part in parts))
+        self.problem = cp.Problem(objective, list(self.constraints.values()))
+        self.update(initial)
+        self._construct_seconds = time.perf_counter() - started
+        self._compiled = False
+
+    def _components(self, deadline_form: str) -> dict[str, Component]:
+        """Every component, and ``Hub-power_balance`` (on ``compute``) summing their contributions."""
+        layout = self.layout
+        compute = Compute(layout, self._pue_constant, deadline_form)
+        renewables = Renewables(layout, self.sizing)
+        grid = Grid(layout)
+        storage = Storage(layout, renewables.used_kw, self.sizing)
+        sources = (renewables, grid, storage)
+        net_supply = sum(part.supply for part in sources if part.supply is not None)
+        net_supply = net_supply - sum(part.demand for part in sources if part.demand is not None)
+        balance = net_supply if compute.demand is None else net_supply - compute.demand
+        compute.constraints["Hub-power_balance"] = balance == compute.firm_facility
+        return {"compute": compute, "network": Network(layout, compute.work), "renewables": renewables,
+                "grid": grid, "storage": storage,
+                "green_floor": GreenFloor(layout.scenario, net_supply, grid.import_kw)}
+
+    def update(self, data: ModelData) -> None:
+        """Assign new numbers to the Parameters (no recompilation).
+
+        Parameters
+        ----------
+        data : ModelData
+            Same steps, hubs, workloads and batteries as the model; :func:`scenario_data` gives the
+            scenario's own.
+        """
+        shape = self.layout.shape
+        for name in ("renewable_kw", "firm_it_kw", "pue", "carbon_g_per_kwh", "price_cny_per_kwh"):
+            value = getattr(data, name)
+            if value.shape != shape:
+                raise ScenarioError(f"ModelData.{name}: expected shape {shape} (steps x hubs), got "
+                                    f"{value.shape}; build the data on the model's steps and hubs")
+        if len(data.index) != self.steps:
+            raise ScenarioError(f"ModelData.index: expected {self.steps} steps, got {len(data.index)}; "
+                                "use a look-ahead of the model's length")
+        if not self.pue_parameter and not np.allclose(data.pue, self._pue_constant):
+            raise ScenarioError("ModelData.pue: this model compiled PUE as a constant, got new values; "
+                                "build CoSchedulingModel(scenario, pue_parameter=True) to re-plan with "
+                                "changing PUE")
+        self.data = data
+        for part in self.components.values():
+            part.update(data)
+
+    def check_feasibility(self) -> None:
+        """Cheap necessary conditions (:mod:`engine.model.feasibility`); raise on the first that fails."""
+        parts = self.components
+        check_feasibility(self.layout, self.data, Capacities(
+            it_kw=parts["compute"].it_capacity_kw, grid_kw=parts["grid"].cap_kw,
+            battery_kw=parts["storage"].upper_power_kw(),
+            renewable_kw=parts["renewables"].upper_kw(self.data)))
+
+    def sized_capacities(self) -> dict[str, dict[str, float]]:
+        """The chosen capacities after a solve with a :class:`Sizing`.
+
+        Returns
+        -------
+        dict
+            Hub -> ``{"solar_kw", "wind_kw"}`` [kW], plus ``"battery_energy_kwh"`` [kWh] and
+            ``"battery_power_kw"`` [kW] at hubs with a sized battery. Values are clipped to their bounds
+            (solver round-off).
+
+        Raises
+        ------
+        ValueError
+            Without a sizing, or before a successful solve.
+        """
+        renewables = self.components["renewables"]
+        if self.sizing is None or renewables.solar_kw.value is None:
+            got = "no sizing" if self.sizing is None else "no solution yet"
+            raise ValueError(f"sized_capacities: expected a model built with sizing= and solved, got {got}; "
+                             "call solve() first")
+        solar, wind = renewables.nameplates_kw()
+        chosen = {name: {"solar_kw": float(solar[h]), "wind_kw": float(wind[h])}
+                  for h, name in enumerate(self.hub_names)}
+        if self.sizing.batteries:
+            energy, power = self.components["storage"].sizes()
+            for i, name in enumerate(self.sizing.batteries):
+                chosen[name]["battery_energy_kwh"] = float(energy[i])
+                chosen[name]["battery_power_kw"] = float(power[i])
+        return chosen
+
+    def solve(self, solver: str = "HIGHS") -> Schedule:
+        """Solve with the current Parameter values.
+
+        Parameters
+        ----------
+        solver : str
+            An installed cvxpy solver name (default HiGHS).
+
+        Returns
+        -------
+        Schedule
+            ``kind="coordinated"`` with flows, objective, timings and the duals (marginal price, link
+            value, green floor cost; :func:`engine.model.results.schedule_of`); ``build_seconds`` is model
+            construction (first solve only) plus cvxpy compilation, ``solve_seconds`` the rest of the
+            solve call [s].
+
+        Raises
+        ------
+        InfeasibleError
+            A pre-check fails or the solver proves infeasibility (message names the likely requirement).
+        SolverError
+            The solver is not installed, fails, or returns no optimal solution.
+        """
+        if solver.upper() not in installed_solvers():
+            raise SolverError(f"solver {solver!r} is not installed; installed: {installed_solvers()}; "
+                              "pick one of them or pip install it")
+        self.check_feasibility()
+        status, build_seconds, solve_seconds = self._run(solver)
+        if status in (cp.INFEASIBLE, cp.INFEASIBLE_INACCURATE):
+            raise InfeasibleError(self._diagnose(solver, status))
+        if status not in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE):
+            raise SolverError(f"solver {solver} returned status {status!r}; no schedule")
+        return schedule_of(self.layout, self.data, self.components, solver.upper(), status,
+                           (build_seconds, solve_seconds))
+
+    def _run(self, solver: str) -> tuple[str, float, float]:
+        """One solver call: ``(status, build seconds, solve seconds)`` (see :meth:`solve`)."""
+        started = time.perf_counter()
+        try:
+            self.problem.solve(solver=solver.upper())
+        except cp.error.SolverError as error:
+            raise SolverError(f"solver {solver} failed: {error}") from error
+        total = time.perf_counter() - started
+        compile_seconds = float(self.problem.compilation_time or 0.0)
+        build = compile_seconds + (0.0 if self._compiled else self._construct_seconds)
+        self._compiled = True
+        return self.problem.status, build, total - compile_seconds
+
+    def _diagnose(self, solver: str, status: str) -> str:
+        """Name the most likely binding requirement after an infeasible solve."""
+        floor = self.parameters["min_green_share"]
+        share = float(floor.value)
+        if share > 0:
+            floor.value = 0.0
+            try:
+                relaxed, _, _ = self._run(solver)
+            finally:
+                floor.value = share
+            if relaxed in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE):
+                return (f"solver {solver}: {status}; min_green_share {share:g} cannot be met (the schedule "
+                        "is feasible without it): renewables, batteries, IT capacity and links cannot shift "
+                        "enough load; lower min_green_share or add solar_mw / wind_mw / battery")
+        links = ", ".join(f"{a}->{b}" for a, b in self.components["network"].names)
+        network = f" and link bandwidth ({links})" if links else ""
+        return (f"solver {solver}: {status}; the deadlines of the deferrable work cannot be met with the IT "
+                f"capacity, grid import caps, battery energy{network} available; extend deadline_hours, "
+                "raise capacities or gbps")
+
+
+def solve(scenario: Scenario, *, solver: str = "HIGHS") -> Schedule:
+    """Build and solve the coordinated schedule of a scenario.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The problem.
+    solver : str
+        An installed cvxpy solver (default ``"HIGHS"``).
+
+    Returns
+    -------
+    Schedule
+        ``kind="coordinated"`` with flows, objective, timings and the duals.
+
+    Raises
+    ------
+    InfeasibleError, SolverError
+    """
+    return CoSchedulingModel(scenario).solve(solver=solver)

@@ -1,0 +1,111 @@
+"""Compute: the firm IT load and the deferrable workloads, their IT capacity and deadline windows.
+
+Notation: steps ``t`` (length ``dt`` [h]), hubs ``h``, workloads ``j`` and the *pairs* ``p = (j, h)`` of a
+workload and a hub it may run in. ``work[t, p]`` is the IT power of workload ``j`` run at hub ``h``
+[kW], one 2-D variable for all pairs, aggregated to hubs and to workloads by constant sparse 0/1
+matrices ``Ph`` ``(pairs, hubs)`` and ``Pw`` ``(pairs, workloads)``.
+"""
+
+from __future__ import annotations
+
+import cvxpy as cp
+import numpy as np
+import scipy.sparse as sp
+
+from engine.inputs.arrays import ModelData
+from engine.model.component import Component
+from engine.model.layout import Layout, difference_matrix
+
+DEADLINE_FORMS = ("cumulative", "backlog", "triangular")
+
+
+class Compute(Component):
+    """The facility load of every hub: ``pue x (firm_it + sum_j work_(j,h))``, a demand of the balance.
+
+    The firm part ``pue x firm_it`` is a Parameter (``firm_facility_kw``), the right-hand side of the
+    balance; the flexible part is the demand expression. PUE is a Parameter (``pue``) or, for long
+    horizons, a constant of the compiled problem (see :data:`~engine.model.assembly.PUE_PARAMETER_MAX_CELLS`).
+
+    ``Hub-it_capacity``: ``sum_j work[t, (j, h)] <= it_capacity_h - firm_it[t, h]`` (Parameter
+    ``it_headroom_kw``). Deadlines: see :meth:`_deadlines`.
+    """
+
+    prefix = "Workload"
+
+    def __init__(self, layout: Layout, pue: np.ndarray | None, form: str = "cumulative") -> None:
+        super().__init__()
+        self.layout, self.form = layout, form
+        self.it_capacity_kw = np.array([h.it_capacity_kw for h in layout.scenario.hubs.values()], dtype=float)
+        self.firm_facility = self.parameter("firm_facility_kw", layout.shape, nonneg=True)
+        headroom = self.parameter("it_headroom_kw", layout.shape)
+        pue_factor = self.parameter("pue", layout.shape, nonneg=True) if pue is None else pue
+        self.work = None
+        pairs = layout.pairs
+        if not pairs:
+            return
+        n_pairs = len(pairs)
+        self.work = self.variable("work_it_kw", (layout.steps, n_pairs), bounds=[0, None])
+        to_hubs = layout.hub_matrix([h for _, h in pairs])
+        to_workloads = sp.csc_matrix((np.ones(n_pairs), (np.arange(n_pairs), [k for k, _ in pairs])),
+                                     shape=(n_pairs, len(layout.workload_names)))
+        self._deadlines(self.work @ to_workloads * layout.step_hours)
+        it_flexible = self.work @ to_hubs
+        self.constraints["Hub-it_capacity"] = it_flexible <= headroom
+        self.demand = cp.multiply(pue_factor, it_flexible)
+
+    def _deadlines(self, by_workload: cp.Expression) -> None:
+        """Deadline windows of every workload, on its IT energy per step ``e[t, j] = sum_h work dt`` [kWh].
+
+        The window rule is :mod:`engine.inputs.deadlines`: cumulative released and due energy
+        ``R[t, j] >= U[t, j]`` (Parameters ``released_kwh``, ``due_kwh``). With the first difference
+        ``D`` (:func:`~engine.model.layout.difference_matrix`):
+
+        - ``"cumulative"``: ``done[t, j]`` [kWh] with column bounds ``U <= done <= R`` and
+          ``Workload-done_recursion``: ``D done = e`` (``done_t = done_{t-1} + e_t``, ``done_{-1} = 0``);
+        - ``"backlog"``: ``backlog[t, j] = R - done`` [kWh] with bounds ``0 <= backlog <= R - U`` and
+          ``Workload-backlog_recursion``: ``D backlog = D R - e``;
+        - ``"triangular"``: ``Workload-deadline_window``: ``U <= L e <= R`` with the lower-triangular
+          ones matrix ``L`` (no state variable; ``T^2 / 2`` nonzeros per workload).
+        """
+        steps, n_work = by_workload.shape
+        shape = (steps, n_work)
+        released = self.parameter("released_kwh", shape, nonneg=True)
+        due = self.parameter("due_kwh", shape, nonneg=True)
+        if self.form == "cumulative":
+            done = self.variable("done_kwh", shape, bounds=[due, released])
+            self.constrain("done_recursion", difference_matrix(steps) @ done == by_workload)
+        elif self.form == "backlog":
+            window = self.parameter("window_kwh", shape, nonneg=True)
+            arrival = self.parameter("arrival_kwh", shape)
+            backlog = self.variable("backlog_kwh", shape, bounds=[0, window])
+            self.constrain("backlog_recursion", difference_matrix(steps) @ backlog == arrival - by_workload)
+        else:
+            cumulative = sp.csc_matrix(np.tril(np.ones((steps, steps)))) @ by_workload
+            self.constrain("deadline_window", cumulative >= due)
+            self.constrain("deadline_window_released", cumulative <= released)
+
+    def update(self, data: ModelData) -> None:
+        """Firm facility power, IT headroom, PUE and released and due work from the new data."""
+        params = self.parameters
+        params["firm_facility_kw"].value = data.pue * data.firm_it_kw
+        params["it_headroom_kw"].value = self.it_capacity_kw - data.firm_it_kw
+        if "pue" in params:
+            params["pue"].value = data.pue
+        if self.work is None:
+            return
+        due = np.minimum(data.due_kwh, data.released_kwh)
+        params["released_kwh"].value = data.released_kwh
+        params["due_kwh"].value = due
+        if self.form == "backlog":
+            params["window_kwh"].value = data.released_kwh - due
+            params["arrival_kwh"].value = np.diff(data.released_kwh, axis=0, prepend=0.0)
+
+    def workload_it_kw(self) -> np.ndarray:
+        """``(steps, hubs, workloads)`` IT power of each workload at each hub in the solution [kW]."""
+        layout = self.layout
+        out = np.zeros((layout.steps, len(layout.hub_names), len(layout.workload_names)))
+        if self.work is not None:
+            work = np.clip(self.work.value, 0.0, None)
+            for p, (k, h) in enumerate(layout.pairs):
+                out[:, h, k] += work[:, p]
+        return out

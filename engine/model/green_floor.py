@@ -1,0 +1,56 @@
+"""The green floor: a least share of renewable energy in the facilities' energy over the horizon."""
+
+from __future__ import annotations
+
+import cvxpy as cp
+
+from engine.inputs.arrays import ModelData
+from engine.inputs.scenario import Scenario
+from engine.model.component import Component
+
+
+class GreenFloor(Component):
+    """``min_green_share`` ``s`` over all hubs and steps (Parameter ``min_green_share`` [-]).
+
+    Green energy is facility minus grid (grid-charged battery energy counts as grey, a conservative
+    rule). With the facility total written from the supply side, ``F = sum_{t,h} (renewable + grid +
+    discharge - charge)`` (free of the PUE product), and ``G = sum_{t,h} grid`` [kW summed over steps]:
+
+    - ``GreenFloor-facility_total``: an auxiliary scalar ``F`` equals that sum (a Parameter times an
+      expression of variables with Parameter bounds would not be DPP);
+    - ``GreenFloor-min_share``: ``s F <= F - G``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Gives the floor ``objective.min_green_share``.
+    net_supply : cvxpy.Expression
+        ``(steps, hubs)`` power delivered to the facilities [kW].
+    grid : cvxpy.Expression
+        ``(steps, hubs)`` grid import [kW].
+    """
+
+    prefix = "GreenFloor"
+
+    def __init__(self, scenario: Scenario, net_supply: cp.Expression, grid: cp.Expression) -> None:
+        super().__init__()
+        self.scenario = scenario
+        share = self.parameter("min_green_share", nonneg=True)
+        self.facility = self.variable("facility_kw_sum")
+        self.constrain("facility_total", self.facility == cp.sum(net_supply))
+        self.constrain("min_share", share * self.facility <= self.facility - cp.sum(grid))
+
+    def update(self, data: ModelData) -> None:
+        """The scenario's floor (a re-plan without a floor sets the Parameter to 0 after this)."""
+        self.parameters["min_green_share"].value = float(self.scenario.objective.min_green_share)
+
+    def cost_per_point(self) -> float | None:
+        """Objective increase per percentage point of the floor, ``lambda F / 100``; None without a floor.
+
+        By the envelope theorem ``d objective / d s = lambda F`` with ``lambda >= 0`` the dual of
+        ``GreenFloor-min_share`` and ``F`` the facility total at the optimum.
+        """
+        if float(self.parameters["min_green_share"].value) <= 0:
+            return None
+        dual = float(self.constraints["GreenFloor-min_share"].dual_value)
+        return dual * float(self.facility.value) / 100.0
