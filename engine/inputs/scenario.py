@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from engine.errors import ScenarioError
+from engine.inputs.plan_settings import PlanSettings
+
 HUB_SERIES = ("solar_kw", "wind_kw", "firm_it_kw", "pue", "carbon_g_per_kwh", "price_cny_per_kwh")
 """Columns of :attr:`HubInputs.series`; ``temp_air`` [degC] may be present as well."""
 
@@ -96,3 +99,35 @@ class Scenario:
     links: tuple[Link, ...] = ()
     settings: dict = field(default_factory=dict)
     """The scenario as written (for ``summary.json``)."""
+    plan: PlanSettings | None = None
+    """The validated ``[plan]`` table (capacity sizing), or None when the scenario has none."""
+
+    def __post_init__(self) -> None:
+        if self.plan is not None and self.objective.minimize != "cost":
+            raise ScenarioError(
+                "objective.minimize: sizing ([plan]) weighs capacity costs against energy costs in CNY, so "
+                f'it needs "cost", got {self.objective.minimize!r}. Fix: minimize = "cost" (a carbon price '
+                "adds the carbon cost).")
+
+
+def plan_settings(scenario: Scenario) -> PlanSettings:
+    """The validated ``[plan]`` table of a scenario (:attr:`Scenario.plan`) for sizing.
+
+    Parameters
+    ----------
+    scenario : Scenario
+
+    Returns
+    -------
+    PlanSettings
+
+    Raises
+    ------
+    ScenarioError
+        When the scenario has no ``[plan]`` table.
+    """
+    if scenario.plan is None:
+        raise ScenarioError(
+            "plan: expected a [plan] table naming the capacities to size, got a scenario without one. "
+            "Fix: add [plan.hubs.<hub>] with the capacities to size, e.g. solar_mw = { min = 0, max = 500 }.")
+    return scenario.plan

@@ -85,12 +85,13 @@ from engine.errors import ScenarioError
 from engine.inputs.deadlines import check_deadline_hours, cumulative_work, deadline_steps
 from engine.inputs.hub_series import TYPICAL, WEATHER_PUE, hub_series
 from engine.inputs.keypath import apply_overrides
+from engine.inputs.plan_settings import COST_KEYS, PLAN_HUB_KEYS, PLAN_KEYS, read_plan
 from engine.inputs.scenario import HUB_SERIES, Battery, HubInputs, Link, Objective, Scenario, Workload
 from weather.catalogue import Hub, Tariff, TariffSeason, load_catalogue
 
 TOP_KEYS = ("name", "start", "hours", "step_minutes", "timezone", "objective", "hubs", "workloads", "links",
             "plan")
-"""Top-level keys; ``plan`` (capacity sizing) is validated by :func:`engine.studies.size.plan_settings`."""
+"""Top-level keys; ``plan`` (capacity sizing) is read by :func:`engine.inputs.plan_settings.read_plan`."""
 OBJECTIVE_KEYS = ("minimize", "carbon_price_cny_per_t", "min_green_share")
 OBJECTIVES = ("cost", "carbon", "grid")
 HUB_KEYS = ("it_capacity_mw", "firm_it_mw", "pue", "solar_mw", "wind_mw", "tracking", "grid_import_mw",
@@ -102,7 +103,8 @@ WORKLOAD_KEYS = ("name", "origin", "arrival_it_mw", "deadline_hours", "hubs", "d
 LINK_KEYS = ("from", "to", "gbps")
 TABLE_KEYS = {(): TOP_KEYS, ("objective",): OBJECTIVE_KEYS, ("hubs", "*"): HUB_KEYS + CUSTOM_HUB_KEYS,
               ("hubs", "*", "battery"): BATTERY_KEYS, ("workloads", "*"): WORKLOAD_KEYS,
-              ("links", "*"): LINK_KEYS}
+              ("links", "*"): LINK_KEYS, ("plan",): PLAN_KEYS, ("plan", "hubs", "*"): PLAN_HUB_KEYS,
+              ("plan", "costs"): COST_KEYS}
 """The keys each table of the file accepts, by table pattern (:func:`engine.inputs.keypath.check_key`)."""
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 KW_PER_MW = 1000.0
@@ -196,13 +198,13 @@ def scenario_from_dict(raw: Mapping[str, Any], base_dir: Path | str = ".") -> Sc
 
     workloads = tuple(_workload(i, w, hubs, profiles, index, step_hours) for i, w in enumerate(workloads_raw))
     links = _links(raw.get("links", []), hubs)
-    scenario = Scenario(name=name, index=index, step_hours=step_hours, timezone=timezone, objective=objective,
-                        hubs=hubs, workloads=workloads, links=links, settings=_json_ready(raw))
-    validate_scenario(scenario)
+    plan = None
     if "plan" in raw:
-        from engine.studies.size import plan_settings  # imported here: it loads cvxpy
-
-        plan_settings(scenario)
+        written_share = raw.get("objective", {}).get("min_green_share")
+        plan = read_plan(raw["plan"], tuple(hubs), objective.min_green_share, written_share)
+    scenario = Scenario(name=name, index=index, step_hours=step_hours, timezone=timezone, objective=objective,
+                        hubs=hubs, workloads=workloads, links=links, settings=_json_ready(raw), plan=plan)
+    validate_scenario(scenario)
     return scenario
 
 

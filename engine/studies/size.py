@@ -39,7 +39,6 @@ import dataclasses
 import html
 import json
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,7 +48,8 @@ import pandas as pd
 
 from engine.errors import ScenarioError
 from engine.inputs.hub_series import TYPICAL, hub_series
-from engine.inputs.scenario import Battery, Objective, Scenario
+from engine.inputs.plan_settings import CAPACITY_UNITS, PLAN_HUB_KEYS, PlanSettings
+from engine.inputs.scenario import Battery, Objective, Scenario, plan_settings
 from engine.metrics import gains, metrics
 from engine.model import CoSchedulingModel, Sizing
 from engine.outputs.report import render_report
@@ -62,86 +62,6 @@ HOURS_PER_YEAR = 8760.0
 KW_PER_MW = 1000.0
 
 
-def annualised_cost(
-    capex: float, lifetime_years: float, discount_rate: float, fixed_om_share: float
-) -> float:
-    """Annual cost of one unit of capacity: capital recovery plus fixed O&M [CNY per unit-year].
-
-    ``capex x (CRF + fixed_om_share)`` with the capital recovery factor
-    ``CRF = r (1 + r)^n / ((1 + r)^n - 1)`` at discount rate ``r`` over ``n`` years.
-
-    Parameters
-    ----------
-    capex : float
-        Installed cost [CNY per kW or per kWh].
-    lifetime_years : float
-        Economic lifetime [years].
-    discount_rate : float
-        Real discount rate [-] (e.g. 0.06).
-    fixed_om_share : float
-        Fixed operation and maintenance per year as a share of capex [-].
-    """
-    growth = (1.0 + discount_rate) ** lifetime_years
-    crf = discount_rate * growth / (growth - 1.0) if discount_rate > 0 else 1.0 / lifetime_years
-    return capex * (crf + fixed_om_share)
-
-
-DISCOUNT_RATE = 0.06
-"""ASSUMPTION: real discount rate [-]. Chinese onshore-wind investment cases are judged against a
-full-project IRR of about 6% (securities research quoted at www.ccyxbj.cn, "陆上风电 ... 6.0%以上的全项目
-IRR"); we use it as the cost of capital of every technology."""
-
-SOLAR_CAPEX_CNY_PER_KW = 3400.0
-"""Utility (ground-mounted) PV system initial investment, 2023: about 3.4 CNY/W DC (China Photovoltaic
-Industry Association CPIA, 中国光伏产业发展路线图 2023年版, as cited by the issue brief; the CPIA report
-itself was not reachable offline, so treat the figure as reported, not verified here)."""
-SOLAR_LIFETIME_YEARS = 25.0
-"""ASSUMPTION: PV economic life (module power warranties run 25-30 years)."""
-SOLAR_FIXED_OM_SHARE = 0.015
-"""ASSUMPTION: PV fixed O&M 1.5% of capex per year (about 0.05 CNY/W-year)."""
-
-WIND_CAPEX_CNY_PER_KW = 5000.0
-"""Onshore wind installed cost: the centre of 5000-7000 CNY/kW used in Chinese securities research for
-2022-2023 projects (www.ccyxbj.cn, "陆风装机成本维持在 5000-7000 元/千瓦的中樞") and inside the 4000-6000
-CNY/kW the issue brief quotes from NEA/CWEA. The low end: turbine prices fell through 2023."""
-WIND_LIFETIME_YEARS = 20.0
-"""Wind turbine design life of 20 years (IEC 61400-1 design class lifetime)."""
-WIND_FIXED_OM_SHARE = 0.02
-"""ASSUMPTION: wind fixed O&M 2% of capex per year."""
-
-BATTERY_ENERGY_CAPEX_CNY_PER_KWH = 800.0
-BATTERY_POWER_CAPEX_CNY_PER_KW = 400.0
-"""ASSUMPTION: a 2-hour lithium iron phosphate storage system at about 1.0 CNY/Wh installed (the order of
-Chinese 2023 EPC bid prices reported by the energy-storage trade press, CNESA; not verified offline),
-split into 0.8 CNY/Wh for energy (cells, racks) and 0.4 CNY/W for power (converters, transformer, grid
-connection): 0.8 + 0.4 / 2 h = 1.0 CNY/Wh."""
-BATTERY_LIFETIME_YEARS = 15.0
-"""ASSUMPTION: about 6000 full cycles of LFP at one cycle a day."""
-BATTERY_FIXED_OM_SHARE = 0.02
-"""ASSUMPTION: battery fixed O&M 2% of capex per year."""
-
-COST_DEFAULTS = {
-    "solar_cny_per_kw_year": annualised_cost(
-        SOLAR_CAPEX_CNY_PER_KW, SOLAR_LIFETIME_YEARS, DISCOUNT_RATE, SOLAR_FIXED_OM_SHARE
-    ),
-    "wind_cny_per_kw_year": annualised_cost(
-        WIND_CAPEX_CNY_PER_KW, WIND_LIFETIME_YEARS, DISCOUNT_RATE, WIND_FIXED_OM_SHARE
-    ),
-    "battery_energy_cny_per_kwh_year": annualised_cost(
-        BATTERY_ENERGY_CAPEX_CNY_PER_KWH, BATTERY_LIFETIME_YEARS, DISCOUNT_RATE, BATTERY_FIXED_OM_SHARE
-    ),
-    "battery_power_cny_per_kw_year": annualised_cost(
-        BATTERY_POWER_CAPEX_CNY_PER_KW, BATTERY_LIFETIME_YEARS, DISCOUNT_RATE, BATTERY_FIXED_OM_SHARE
-    ),
-}
-"""Annualised capacity costs [CNY per kW-year, per kWh-year]: about 317 (PV), 536 (wind), 98.4
-(battery energy) and 49.2 (battery power) with the figures above."""
-
-PLAN_KEYS = ("min_green_share", "hubs", "costs")
-PLAN_HUB_KEYS = ("solar_mw", "wind_mw", "battery_energy_mwh", "battery_power_mw")
-BOUND_KEYS = ("min", "max")
-COST_KEYS = tuple(COST_DEFAULTS)
-CAPACITY_UNITS = {"solar_mw": "MW", "wind_mw": "MW", "battery_energy_mwh": "MWh", "battery_power_mw": "MW"}
 COST_PARTS = (
     "solar",
     "wind",
@@ -153,133 +73,6 @@ COST_PARTS = (
     "total",
 )
 """Keys of :attr:`PlanResult.costs_cny`."""
-
-
-@dataclass(frozen=True)
-class PlanSettings:
-    """A validated ``[plan]`` table.
-
-    Attributes
-    ----------
-    min_green_share : float
-        Hourly-matched green-share target over the horizon [-].
-    bounds_kw : dict
-        Hub -> ``{key: (lower, upper)}`` for the sized keys of :data:`PLAN_HUB_KEYS`, in kW or kWh.
-    costs : dict
-        The four annual costs of :data:`COST_DEFAULTS` (defaults overridden by ``[plan.costs]``).
-    """
-
-    min_green_share: float
-    bounds_kw: dict
-    costs: dict
-
-
-def _number(value: Any, key: str, low: float = 0.0, high: float = math.inf) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ScenarioError(f"{key}: expected a number, got {value!r}. Fix: write a plain number.")
-    if not low <= value <= high:
-        raise ScenarioError(
-            f"{key}: expected a number in [{low:g}, {high:g}], got {value:g}. Fix: correct the value."
-        )
-    return float(value)
-
-
-def _check_keys(table: Any, allowed: tuple[str, ...], key: str) -> dict:
-    if not isinstance(table, Mapping):
-        raise ScenarioError(
-            f"{key}: expected a table, got {table!r}. Fix: write it as [{key}] with keys "
-            f"among {', '.join(allowed)}."
-        )
-    for name in table:
-        if name not in allowed:
-            raise ScenarioError(
-                f"{key}.{name}: unknown key. Fix: remove it or use one of {', '.join(allowed)}."
-            )
-    return dict(table)
-
-
-def plan_settings(scenario: Scenario) -> PlanSettings:
-    """Read and validate the ``[plan]`` table of a scenario (kept in :attr:`Scenario.settings`).
-
-    Parameters
-    ----------
-    scenario : Scenario
-        A scenario whose settings hold a ``plan`` table.
-
-    Returns
-    -------
-    PlanSettings
-
-    Raises
-    ------
-    ScenarioError
-        Naming the key (``plan.hubs.zhongwei.solar_mw.max``, ...) of the first problem: unknown keys,
-        hubs not in the scenario, bounds that are not ``0 <= min <= max``, only one of the two battery
-        keys, negative costs, a target outside [0, 1] or in conflict with ``objective.min_green_share``,
-        or an objective other than ``"cost"``.
-    """
-    if "plan" not in scenario.settings:
-        raise ScenarioError(
-            "plan: the scenario has no [plan] table naming the capacities engine.studies.size should size. "
-            "Fix: add [plan.hubs.<hub>] with the "
-            "capacities to size, e.g. solar_mw = { min = 0, max = 500 }."
-        )
-    raw = _check_keys(scenario.settings["plan"], PLAN_KEYS, "plan")
-    if scenario.objective.minimize != "cost":
-        raise ScenarioError(
-            f"objective.minimize: sizing weighs capacity costs against energy costs in CNY, "
-            f'so it needs "cost", got {scenario.objective.minimize!r}. Fix: minimize = '
-            '"cost" (a carbon price adds the carbon cost).'
-        )
-    share = scenario.objective.min_green_share
-    if "min_green_share" in raw:
-        planned = _number(raw["min_green_share"], "plan.min_green_share", high=1.0)
-        written = scenario.settings.get("objective", {}).get("min_green_share")
-        if written is not None and abs(float(written) - planned) > 1e-12:
-            raise ScenarioError(
-                f"plan.min_green_share: {planned:g} differs from objective.min_green_share "
-                f"{float(written):g}. Fix: set the target in one place only."
-            )
-        share = planned
-    hubs_raw = _check_keys(raw.get("hubs", {}), tuple(scenario.hubs), "plan.hubs")
-    if not hubs_raw:
-        raise ScenarioError(
-            "plan.hubs: expected at least one [plan.hubs.<hub>] table with capacities to "
-            f"size, got none. Fix: add e.g. [plan.hubs.{next(iter(scenario.hubs))}] with "
-            "solar_mw = { min = 0, max = 500 }."
-        )
-    bounds: dict[str, dict[str, tuple[float, float]]] = {}
-    for hub, table in hubs_raw.items():
-        key = f"plan.hubs.{hub}"
-        table = _check_keys(table, PLAN_HUB_KEYS, key)
-        battery_keys = [k for k in ("battery_energy_mwh", "battery_power_mw") if k in table]
-        if len(battery_keys) == 1:
-            missing = ({"battery_energy_mwh", "battery_power_mw"} - set(battery_keys)).pop()
-            raise ScenarioError(
-                f"{key}.{missing}: required with {battery_keys[0]} (a sized battery chooses "
-                f"both energy and power). Fix: add {missing} = {{ min = ..., max = ... }}."
-            )
-        bounds[hub] = {}
-        for name, value in table.items():
-            entry = _check_keys(value, BOUND_KEYS, f"{key}.{name}")
-            if "max" not in entry:
-                raise ScenarioError(
-                    f"{key}.{name}.max: required key is missing. Fix: give an upper bound, "
-                    f"e.g. {name} = {{ min = 0, max = 1000 }} [{CAPACITY_UNITS[name]}]."
-                )
-            low = _number(entry.get("min", 0.0), f"{key}.{name}.min")
-            high = _number(entry["max"], f"{key}.{name}.max")
-            if high < low:
-                raise ScenarioError(
-                    f"{key}.{name}.max: expected max >= min ({low:g}), got {high:g}. Fix: correct the bounds."
-                )
-            bounds[hub][name] = (low * KW_PER_MW, high * KW_PER_MW)
-    costs_raw = _check_keys(raw.get("costs", {}), COST_KEYS, "plan.costs")
-    costs = {
-        name: _number(costs_raw.get(name, default), f"plan.costs.{name}")
-        for name, default in COST_DEFAULTS.items()
-    }
-    return PlanSettings(min_green_share=share, bounds_kw=bounds, costs=costs)
 
 
 # ------------------------------------------------------------------------------------------------------

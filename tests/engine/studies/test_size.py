@@ -11,14 +11,13 @@ import numpy as np
 import pytest
 
 from engine.errors import InfeasibleError, ScenarioError
+from engine.inputs.plan_settings import read_plan
 from engine.inputs.scenario import Battery
 from engine.inputs.scenario_file import load_scenario, scenario_from_dict
 from engine.metrics import metrics
 from engine.model import CoSchedulingModel
 from engine.studies.run import run
 from engine.studies.size import (
-    COST_DEFAULTS,
-    annualised_cost,
     plan,
     planned_overrides,
     planned_scenario,
@@ -50,15 +49,12 @@ def _solar_battery_case(share: float = 1.0, days: int = 2, plan_hub: dict | None
     case = scenario(index, [inputs], minimize="cost", min_green_share=share)
     table = plan_hub or {"solar_mw": {"max": 10.0}, "battery_energy_mwh": {"max": 10.0},
                          "battery_power_mw": {"max": 10.0}}
-    return dataclasses.replace(case, settings={"plan": {"hubs": {"solo": table}, "costs": COSTS}})
+    return _with_plan(case, {"hubs": {"solo": table}, "costs": COSTS})
 
 
-def test_annualised_cost_is_capital_recovery_plus_om():
-    # CRF at 6 % over 20 years = 0.0871846 (standard annuity tables).
-    assert annualised_cost(1000.0, 20, 0.06, 0.02) == pytest.approx(1000 * (0.0871846 + 0.02), rel=1e-6)
-    assert annualised_cost(1000.0, 10, 0.0, 0.0) == pytest.approx(100.0)
-    assert 250 < COST_DEFAULTS["solar_cny_per_kw_year"] < 400
-    assert 400 < COST_DEFAULTS["wind_cny_per_kw_year"] < 700
+def _with_plan(case, table: dict):
+    """``case`` with ``table`` as its validated ``[plan]``."""
+    return dataclasses.replace(case, plan=read_plan(table, tuple(case.hubs), case.objective.min_green_share))
 
 
 def test_closed_form_solar_and_battery_for_100_percent():
@@ -82,8 +78,8 @@ def test_cheaper_technology_runs_to_its_bound():
     inputs = hub("solo", index, grid_import_kw=1e4, solar_kw=500.0, wind_kw=500.0, firm_it_kw=LOAD_KW)
     inputs = dataclasses.replace(inputs, solar_kw_nameplate=1000.0, wind_kw_nameplate=1000.0)
     case = scenario(index, [inputs], minimize="cost", min_green_share=1.0)
-    case = dataclasses.replace(case, settings={"plan": {"hubs": {"solo": {
-        "solar_mw": {"max": 1.0}, "wind_mw": {"min": 0.0, "max": 0.1}}}, "costs": COSTS}})
+    sized = {"solar_mw": {"max": 1.0}, "wind_mw": {"min": 0.0, "max": 0.1}}
+    case = _with_plan(case, {"hubs": {"solo": sized}, "costs": COSTS})
     chosen = plan(case).capacities["solo"]
     assert chosen["wind_mw"] == pytest.approx(0.1, rel=1e-6)
     assert chosen["solar_mw"] == pytest.approx(0.1, rel=1e-6)  # (100 - 0.5 x 100) / 0.5 kW
