@@ -1,16 +1,8 @@
 """Capacity planning: how much wind, solar and storage a scenario needs for its green-share target.
 
-A scenario's ``[plan]`` table names the capacities that become decisions of the co-scheduling LP::
-
-    [plan]
-    min_green_share = 1.0             # optional; else objective.min_green_share is the target
-    [plan.hubs.zhongwei]              # any hub of the scenario; each key optional, max required
-    solar_mw = { min = 0, max = 2000 }
-    wind_mw = { min = 0, max = 2000 }
-    battery_energy_mwh = { min = 0, max = 4000 }   # battery keys come together
-    battery_power_mw = { min = 0, max = 1000 }
-    [plan.costs]                      # optional overrides of COST_DEFAULTS
-    solar_cny_per_kw_year = 230
+A scenario's ``[plan]`` table (its keys and cost defaults: :mod:`engine.inputs.plan_settings`, read with
+the scenario into :attr:`~engine.inputs.scenario.Scenario.plan`) names the capacities that become
+decisions of the co-scheduling LP.
 
 One cvxpy LP (:class:`engine.model.lp.CoSchedulingModel` with a :class:`~engine.model.lp.Sizing`) chooses
 the capacities and the operation together, at least total cost over the horizon:
