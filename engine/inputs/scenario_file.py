@@ -60,9 +60,12 @@ UTC offset, one row per step, the scenario's steps exactly) and any of ``solar_k
 ``firm_it_kw``, ``carbon_g_per_kwh``, ``price_cny_per_kwh``, ``pue`` and ``<workload>_it_kw`` for the
 workloads that originate at the hub.
 
-Every problem raises one :class:`~engine.errors.ScenarioError` naming the key path (for example
-``hubs.zhongwei.battery.power_mw``), what was expected, what was given and the fix, before any
-solve.
+Every problem of a file is reported at once, before any solve: one line each naming the key path (for
+example ``hubs.zhongwei.battery.power_mw``), what was expected, what was given and the fix. A single
+problem raises :class:`~engine.errors.ScenarioError` with its line; several raise
+:class:`~engine.inputs.fields.ScenarioProblems`, a line ``"3 problems in scenario.toml:"`` followed by
+one indented line per problem. A part that fails (a hub, a workload) is left out of the later checks
+that need it, so one mistake is reported once.
 """
 
 from __future__ import annotations
@@ -73,8 +76,9 @@ import difflib
 import math
 import re
 import tomllib
-import zoneinfo
 from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -83,17 +87,40 @@ import pandas as pd
 
 from engine.errors import ScenarioError
 from engine.inputs.deadlines import check_deadline_hours, cumulative_work, deadline_steps
+from engine.inputs.fields import (
+    Problems,
+    boolean,
+    check_keys,
+    integer,
+    list_of_tables,
+    number,
+    required,
+    string,
+    table,
+    unknown_keys,
+)
 from engine.inputs.hub_series import TYPICAL, WEATHER_PUE, hub_series
 from engine.inputs.keypath import apply_overrides
 from engine.inputs.plan_settings import COST_KEYS, PLAN_HUB_KEYS, PLAN_KEYS, read_plan
-from engine.inputs.scenario import HUB_SERIES, Battery, HubInputs, Link, Objective, Scenario, Workload
+from engine.inputs.scenario import (
+    BATTERY_DEFAULTS,
+    HUB_SERIES,
+    Battery,
+    HubInputs,
+    Link,
+    Objective,
+    Scenario,
+    Workload,
+    check_hub_name,
+    scenario_problems,
+)
+from engine.inputs.times import check_timezone, local_label, parse_offset_times
 from weather.catalogue import Hub, Tariff, TariffSeason, load_catalogue
 
 TOP_KEYS = ("name", "start", "hours", "step_minutes", "timezone", "objective", "hubs", "workloads", "links",
             "plan")
 """Top-level keys; ``plan`` (capacity sizing) is read by :func:`engine.inputs.plan_settings.read_plan`."""
 OBJECTIVE_KEYS = ("minimize", "carbon_price_cny_per_t", "min_green_share")
-OBJECTIVES = ("cost", "carbon", "grid")
 HUB_KEYS = ("it_capacity_mw", "firm_it_mw", "pue", "solar_mw", "wind_mw", "tracking", "grid_import_mw",
             "weather", "weather_seed", "profiles", "battery", "grid_factor_kg_per_kwh",
             "flat_price_cny_per_kwh")
@@ -108,8 +135,8 @@ TABLE_KEYS = {(): TOP_KEYS, ("objective",): OBJECTIVE_KEYS, ("hubs", "*"): HUB_K
 """The keys each table of the file accepts, by table pattern (:func:`engine.inputs.keypath.check_key`)."""
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 KW_PER_MW = 1000.0
-_OFFSET = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$")
 _LOCAL_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$")
+
 
 
 def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
@@ -132,7 +159,7 @@ def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
     Raises
     ------
     ScenarioError
-        If the file is missing, is not valid TOML, or any key is invalid.
+        If the file is missing, is not valid TOML, or any key is invalid (every problem of the file).
     """
     path = Path(path)
     try:
@@ -143,10 +170,11 @@ def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
         raise ScenarioError(f"scenario: {str(path)!r} is not valid TOML ({error}). Fix the syntax.") from None
     raw.setdefault("name", path.stem)
     raw = apply_overrides(raw, overrides, create_tables=True, label="override")
-    return scenario_from_dict(raw, base_dir=path.resolve().parent)
+    return scenario_from_dict(raw, base_dir=path.resolve().parent, source=path.name)
 
 
-def scenario_from_dict(raw: Mapping[str, Any], base_dir: Path | str = ".") -> Scenario:
+def scenario_from_dict(raw: Mapping[str, Any], base_dir: Path | str = ".",
+                       source: str = "the scenario") -> Scenario:
     """Validate a scenario dictionary (the TOML keys) and build the :class:`Scenario`.
 
     Parameters
@@ -155,6 +183,8 @@ def scenario_from_dict(raw: Mapping[str, Any], base_dir: Path | str = ".") -> Sc
         The scenario keys as :func:`tomllib.loads` would give them.
     base_dir : pathlib.Path or str
         Folder that relative weather and profile paths are read from.
+    source : str
+        What ``raw`` was read from (the file's name), for the count line of several problems.
 
     Returns
     -------
@@ -164,83 +194,91 @@ def scenario_from_dict(raw: Mapping[str, Any], base_dir: Path | str = ".") -> Sc
     Raises
     ------
     ScenarioError
-        Naming the first invalid key, what was expected, what was given and the fix.
+        Naming every invalid key, what was expected, what was given and the fix (one line each).
     """
     base_dir = Path(base_dir)
-    raw = _table(raw, "scenario")
-    _check_keys(raw, TOP_KEYS, "")
-    name = _string(raw.get("name", "scenario"), "name")
-    timezone = _timezone(raw.get("timezone", DEFAULT_TIMEZONE))
-    step_minutes = _integer(raw.get("step_minutes", 60), "step_minutes")
-    if step_minutes <= 0 or 60 % step_minutes:
-        raise ScenarioError(f"step_minutes: expected a positive divisor of 60 (60, 30, 20, 15, 10, 5, ...), "
-                            f"got {step_minutes}. Fix: use 60 or 15.")
-    hours = _integer(_required(raw, "hours", ""), "hours")
-    if hours <= 0:
-        raise ScenarioError(f"hours: expected a positive number of hours, got {hours}. "
-                            "Fix: e.g. hours = 168.")
-    step = pd.Timedelta(minutes=step_minutes)
-    index = scenario_index(_required(raw, "start", ""), timezone, hours, step)
-    step_hours = step_minutes / 60.0
-    objective = _objective(raw.get("objective", {}))
-
-    hubs_raw = _table(_required(raw, "hubs", ""), "hubs")
-    if not hubs_raw:
-        raise ScenarioError("hubs: expected at least one [hubs.<name>] table, got none. "
-                            "Fix: add e.g. [hubs.zhongwei] with it_capacity_mw and grid_import_mw.")
-    workloads_raw = _list_of_tables(raw.get("workloads", []), "workloads")
-    workload_names = _workload_names(workloads_raw, hubs_raw)
-    hubs = {}
-    profiles = {}
-    for hub_name, hub_raw in hubs_raw.items():
-        origin_of = [w for w, origin in workload_names.items() if origin == hub_name]
-        hubs[hub_name], profiles[hub_name] = _hub(hub_name, hub_raw, index, step, base_dir, origin_of)
-
-    workloads = tuple(_workload(i, w, hubs, profiles, index, step_hours) for i, w in enumerate(workloads_raw))
-    links = _links(raw.get("links", []), hubs)
+    raw = table(raw, "scenario")
+    problems = Problems(source)
+    for message in unknown_keys(raw, TOP_KEYS, ""):
+        problems.add(message)
+    name = problems.attempt(partial(string, raw.get("name", "scenario"), "name"))
+    timezone, step, index = _read_index(raw, problems)
+    objective = problems.attempt(partial(_objective, raw.get("objective", {})))
+    hubs_raw = problems.attempt(partial(_hubs_table, raw)) or {}
+    workloads_raw = problems.attempt(partial(list_of_tables, raw.get("workloads", []), "workloads")) or []
+    origins = _workload_names(workloads_raw, hubs_raw, problems)
+    hubs, profiles = _read_hubs(hubs_raw, origins, index, step, base_dir, problems)
+    workloads = _read_workloads(workloads_raw, origins, hubs_raw, profiles, index, step, problems)
+    links = problems.attempt(partial(_links, raw.get("links", []), hubs_raw))
     plan = None
     if "plan" in raw:
-        written_share = raw.get("objective", {}).get("min_green_share")
-        plan = read_plan(raw["plan"], tuple(hubs), objective.min_green_share, written_share)
-    scenario = Scenario(name=name, index=index, step_hours=step_hours, timezone=timezone, objective=objective,
-                        hubs=hubs, workloads=workloads, links=links, settings=_json_ready(raw), plan=plan)
-    validate_scenario(scenario)
+        share = objective.min_green_share if objective is not None else 0.0
+        written_share = raw.get("objective", {}).get("min_green_share") if objective is not None else None
+        plan = read_plan(raw["plan"], tuple(hubs_raw), share, written_share, problems)
+    problems.raise_any()
+    scenario = problems.attempt(partial(
+        Scenario, name=name, index=index, step_hours=step / pd.Timedelta(hours=1), timezone=timezone,
+        objective=objective, hubs=hubs, workloads=workloads, links=links, settings=_json_ready(raw),
+        plan=plan))
+    if scenario is not None:
+        for message in deadline_problems(scenario):
+            problems.add(message)
+    problems.raise_any()
     return scenario
 
 
 def validate_scenario(scenario: Scenario) -> None:
-    """Check the cross-cutting rules of a Scenario, also one built in code rather than from a file.
+    """Check a Scenario again, with the reader's per-workload deadline check as well.
 
-    Checked: links join hubs of the scenario; workloads run at hubs of the scenario with a whole number
-    (>= 1) of steps to their deadline; work that moves data to a remote hub has a link from its origin;
-    firm IT load fits the IT capacity; each workload alone fits the spare IT capacity of its hubs by
-    every deadline (a necessary condition; the model checks workloads together).
+    A Scenario checks itself when it is built (:func:`engine.inputs.scenario.scenario_problems`); this
+    adds :func:`deadline_problems`, which the model's pre-check repeats for workloads together.
 
     Raises
     ------
     ScenarioError
-        Naming the scenario-file key of the first broken rule and the fix.
+        Naming every broken rule and its fix.
     """
-    hubs = scenario.hubs
-    for i, link in enumerate(scenario.links):
-        _check_scenario_hub(link.from_hub, hubs, f"links[{i}].from")
-        _check_scenario_hub(link.to_hub, hubs, f"links[{i}].to")
-    for i, workload in enumerate(scenario.workloads):
-        _check_scenario_hub(workload.origin, hubs, f"workloads[{i}].origin")
-        for hub_name in workload.hubs:
-            _check_scenario_hub(hub_name, hubs, f"workloads[{i}].hubs")
-        check_deadline_hours(workload.deadline_hours, scenario.step_hours, f"workloads[{i}].deadline_hours")
-        if not workload.arrival_it_kw.index.equals(scenario.index):
-            raise ScenarioError(f"workloads[{i}].arrival_it_mw: arrivals of {workload.name!r} are not on the "
-                                "scenario index. Fix: build them on Scenario.index.")
-    for name, hub in hubs.items():
-        firm = hub.series["firm_it_kw"].to_numpy()
-        if (firm > hub.it_capacity_kw).any():
-            raise ScenarioError(f"hubs.{name}.firm_it_mw: expected firm IT load <= it_capacity_mw "
-                                f"({hub.it_capacity_kw / KW_PER_MW:g} MW), got {firm.max() / KW_PER_MW:g} "
-                                "MW. Fix: raise it_capacity_mw or lower the firm load.")
-    _check_network(scenario.workloads, scenario.links)
-    _check_deadlines(scenario.workloads, hubs, scenario.step_hours)
+    problems = Problems(f"scenario {scenario.name!r}")
+    for message in scenario_problems(scenario) + deadline_problems(scenario):
+        problems.add(message)
+    problems.raise_any()
+
+
+def _read_index(raw: Mapping[str, Any], problems: Problems
+                ) -> tuple[str | None, pd.Timedelta | None, pd.DatetimeIndex | None]:
+    """The time zone, the step and the UTC step index (None for what cannot be read)."""
+    timezone = problems.attempt(partial(check_timezone, raw.get("timezone", DEFAULT_TIMEZONE)))
+    step_minutes = problems.attempt(partial(_step_minutes, raw.get("step_minutes", 60)))
+    hours = problems.attempt(partial(_hours, raw))
+    start = problems.attempt(partial(required, raw, "start", ""))
+    step = None if step_minutes is None else pd.Timedelta(minutes=step_minutes)
+    if timezone is None or step is None or hours is None or start is None:
+        return timezone, step, None
+    return timezone, step, problems.attempt(partial(scenario_index, start, timezone, hours, step))
+
+
+def _step_minutes(value: Any) -> int:
+    step_minutes = integer(value, "step_minutes")
+    if step_minutes <= 0 or 60 % step_minutes:
+        raise ScenarioError(f"step_minutes: expected a positive divisor of 60 (60, 30, 20, 15, 10, 5, ...), "
+                            f"got {step_minutes}. Fix: use 60 or 15.")
+    return step_minutes
+
+
+def _hours(raw: Mapping[str, Any]) -> int:
+    hours = integer(required(raw, "hours", ""), "hours")
+    if hours <= 0:
+        raise ScenarioError(f"hours: expected a positive number of hours, got {hours}. "
+                            "Fix: e.g. hours = 168.")
+    return hours
+
+
+def _hubs_table(raw: Mapping[str, Any]) -> dict:
+    hubs_raw = table(required(raw, "hubs", ""), "hubs")
+    if not hubs_raw:
+        raise ScenarioError("hubs: expected at least one [hubs.<name>] table, got none. "
+                            "Fix: add e.g. [hubs.zhongwei] with it_capacity_mw and grid_import_mw.")
+    return hubs_raw
 
 
 def scenario_index(start: Any, timezone: str, hours: int, step: pd.Timedelta) -> pd.DatetimeIndex:
@@ -288,89 +326,8 @@ def _naive_timestamp(start: Any) -> pd.Timestamp | None:
     return None if pd.isna(stamp) or stamp.tzinfo is not None else stamp
 
 
-# --------------------------------------------------------------------------------------------------
-# Small typed readers: each names its key path in the error.
-# --------------------------------------------------------------------------------------------------
-
-def _table(value: Any, key: str) -> dict:
-    if not isinstance(value, Mapping):
-        raise ScenarioError(f"{key}: expected a table, got {type(value).__name__} {value!r}. "
-                            f"Fix: write it as [{key}] with keys below it.")
-    return dict(value)
-
-
-def _list_of_tables(value: Any, key: str) -> list[dict]:
-    if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
-        raise ScenarioError(f"{key}: expected an array of tables ([[{key}]] blocks), got {value!r}. "
-                            f"Fix: write each entry as a [[{key}]] block.")
-    return [dict(item) for item in value]
-
-
-def _check_keys(table: Mapping, allowed: tuple[str, ...], prefix: str) -> None:
-    for key in table:
-        if key not in allowed:
-            close = difflib.get_close_matches(str(key), allowed, n=1)
-            hint = f"did you mean {close[0]!r}?" if close else f"allowed keys: {', '.join(allowed)}"
-            raise ScenarioError(f"{prefix}{key}: unknown key. Fix: remove it or correct the name ({hint}).")
-
-
-def _required(table: Mapping, key: str, prefix: str) -> Any:
-    if key not in table:
-        raise ScenarioError(f"{prefix}{key}: required key is missing. Fix: add {key} = ... to the scenario.")
-    return table[key]
-
-
-def _string(value: Any, key: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ScenarioError(f"{key}: expected a non-empty string, got {value!r}. Fix: write it in quotes.")
-    return value
-
-
-def _integer(value: Any, key: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | float) or float(value) != int(value):
-        raise ScenarioError(f"{key}: expected a whole number, got {value!r}. Fix: write e.g. {key} = 60.")
-    return int(value)
-
-
-def _number(value: Any, key: str, low: float = 0.0, high: float = math.inf, low_open: bool = False,
-            unit: str = "") -> float:
-    """A finite number in ``[low, high]`` (``(low, high]`` when ``low_open``)."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ScenarioError(f"{key}: expected a number{unit}, got {value!r}. Fix: write a plain number.")
-    value = float(value)
-    below = value <= low if low_open else value < low
-    if below or value > high:
-        bracket = "(" if low_open else "["
-        upper = "inf)" if math.isinf(high) else f"{high:g}]"
-        raise ScenarioError(f"{key}: expected a number in {bracket}{low:g}, {upper}{unit}, got {value:g}. "
-                            "Fix: correct the value.")
-    return value
-
-
-def _boolean(value: Any, key: str) -> bool:
-    if not isinstance(value, bool):
-        raise ScenarioError(f"{key}: expected true or false, got {value!r}. "
-                            f"Fix: write {key} = true or false.")
-    return value
-
-
-def _timezone(value: Any) -> str:
-    text = _string(value, "timezone")
-    if _OFFSET.search(text) or text.upper().startswith(("UTC+", "UTC-", "GMT+", "GMT-")):
-        raise ScenarioError(f"timezone: expected an IANA zone name such as \"Asia/Shanghai\" or \"UTC\", "
-                            f"got the fixed offset {text!r}. Fix: timezone = \"Asia/Shanghai\".")
-    try:
-        zoneinfo.ZoneInfo(text)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        close = difflib.get_close_matches(text, sorted(zoneinfo.available_timezones()), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ScenarioError(f"timezone: unknown IANA zone {text!r}{hint}. "
-                            "Fix: timezone = \"Asia/Shanghai\".") from None
-    return text
-
-
 def _path(value: Any, key: str, base_dir: Path) -> Path:
-    path = base_dir / _string(value, key)
+    path = base_dir / string(value, key)
     if not path.is_file():
         raise ScenarioError(f"{key}: file {str(path)!r} not found (paths are relative to the scenario "
                             f"file). Fix: correct the path.")
@@ -382,26 +339,108 @@ def _path(value: Any, key: str, base_dir: Path) -> Path:
 # --------------------------------------------------------------------------------------------------
 
 def _objective(value: Any) -> Objective:
-    raw = _table(value, "objective")
-    _check_keys(raw, OBJECTIVE_KEYS, "objective.")
-    minimize = raw.get("minimize", "cost")
-    if minimize not in OBJECTIVES:
-        close = difflib.get_close_matches(str(minimize), OBJECTIVES, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ScenarioError(f"objective.minimize: expected one of {', '.join(OBJECTIVES)}, got {minimize!r}"
-                            f"{hint}. Fix: minimize = \"cost\".")
+    raw = table(value, "objective")
+    check_keys(raw, OBJECTIVE_KEYS, "objective.")
     return Objective(
-        minimize=minimize,
-        carbon_price_cny_per_t=_number(raw.get("carbon_price_cny_per_t", 0.0),
-                                       "objective.carbon_price_cny_per_t", unit=" [CNY/tCO2]"),
-        min_green_share=_number(raw.get("min_green_share", 0.0), "objective.min_green_share", high=1.0,
-                                unit=" (a fraction)"))
+        minimize=raw.get("minimize", "cost"),
+        carbon_price_cny_per_t=number(raw.get("carbon_price_cny_per_t", 0.0),
+                                      "objective.carbon_price_cny_per_t", unit=" [CNY/tCO2]"),
+        min_green_share=number(raw.get("min_green_share", 0.0), "objective.min_green_share", high=1.0,
+                               unit=" (a fraction)"))
+
+
+@dataclass(frozen=True)
+class _HubFields:
+    """The checked scalar keys of one ``[hubs.<name>]`` table, in kW."""
+
+    hub: Hub
+    it_capacity_kw: float
+    grid_import_kw: float
+    firm_it_kw: float
+    solar_kw: float
+    wind_kw: float
+    tracking: bool
+    pue: float | str | None
+    weather: Path | str
+    weather_seed: int
+    battery: Battery | None
+    profiles: Path | None
+
+
+def _read_hubs(hubs_raw: Mapping[str, Any], origins: Mapping[str, str], index: pd.DatetimeIndex | None,
+               step: pd.Timedelta | None, base_dir: Path, problems: Problems
+               ) -> tuple[dict[str, HubInputs], dict[str, pd.DataFrame | None]]:
+    """Every hub that reads without a problem, and its profiles (series only once the index is known)."""
+    hubs, profiles = {}, {}
+    for name, value in hubs_raw.items():
+        fields = problems.attempt(partial(_hub_fields, name, value, base_dir))
+        if fields is None or index is None:
+            continue
+        here = [workload for workload, origin in origins.items() if origin == name]
+        built = problems.attempt(partial(_hub, name, fields, index, step, here))
+        if built is not None:
+            hubs[name], profiles[name] = built
+    return hubs, profiles
+
+
+def _megawatts(raw: Mapping[str, Any], name: str, key: str, default: float | None = None,
+               unit: str = " [MW]") -> float:
+    """A non-negative power or capacity key [MW] in kW (required when there is no ``default``)."""
+    value = required(raw, name, f"{key}.") if default is None else raw.get(name, default)
+    return number(value, f"{key}.{name}", unit=unit) * KW_PER_MW
+
+
+def _hub_fields(name: str, value: Any, base_dir: Path) -> _HubFields:
+    """Check every scalar key of a hub table, raising all of their problems together."""
+    key = f"hubs.{name}"
+    raw = table(value, key)
+    problems = Problems()
+    attempt = problems.attempt
+    checked = {
+        "hub": attempt(partial(_catalogue_or_custom_hub, name, raw, key)),
+        "it_capacity_kw": attempt(partial(_megawatts, raw, "it_capacity_mw", key)),
+        "grid_import_kw": attempt(partial(_megawatts, raw, "grid_import_mw", key)),
+        "firm_it_kw": attempt(partial(_megawatts, raw, "firm_it_mw", key, 0.0)),
+        "solar_kw": attempt(partial(_megawatts, raw, "solar_mw", key, 0.0)),
+        "wind_kw": attempt(partial(_megawatts, raw, "wind_mw", key, 0.0)),
+        "tracking": attempt(partial(boolean, raw.get("tracking", False), f"{key}.tracking")),
+        "pue": attempt(partial(_pue, raw.get("pue"), key)),
+        "weather": attempt(partial(_weather, raw.get("weather", TYPICAL), key, base_dir)),
+        "weather_seed": attempt(partial(_weather_seed, raw.get("weather_seed", 0), key)),
+        "battery": attempt(partial(_battery, raw["battery"], f"{key}.battery")) if "battery" in raw else None,
+        "profiles": (attempt(partial(_path, raw["profiles"], f"{key}.profiles", base_dir))
+                     if "profiles" in raw else None),
+    }
+    problems.raise_any()
+    return _HubFields(**checked)
+
+
+def _pue(pue: Any, key: str) -> float | str | None:
+    """A fixed PUE in [1, 3], ``"weather"`` or None (the catalogue target)."""
+    if pue is None or pue == WEATHER_PUE:
+        return pue
+    if isinstance(pue, str):
+        raise ScenarioError(f"{key}.pue: expected a number >= 1 or \"weather\", got {pue!r}. "
+                            "Fix: pue = 1.2 or pue = \"weather\".")
+    return number(pue, f"{key}.pue", low=1.0, high=3.0)
+
+
+def _weather(value: Any, key: str, base_dir: Path) -> Path | str:
+    return TYPICAL if value == TYPICAL else _path(value, f"{key}.weather", base_dir)
+
+
+def _weather_seed(value: Any, key: str) -> int:
+    seed = integer(value, f"{key}.weather_seed")
+    if seed < 0:
+        raise ScenarioError(f"{key}.weather_seed: expected a non-negative integer, got {seed}. "
+                            "Fix: weather_seed = 0.")
+    return seed
 
 
 def _catalogue_or_custom_hub(name: str, raw: dict, key: str) -> Hub:
     catalogue = load_catalogue()
     if name in catalogue:
-        _check_keys(raw, HUB_KEYS, f"{key}.")
+        check_keys(raw, HUB_KEYS, f"{key}.")
         hub = catalogue[name]
     else:
         if "lat" not in raw and "lon" not in raw:
@@ -411,15 +450,15 @@ def _catalogue_or_custom_hub(name: str, raw: dict, key: str) -> Hub:
                 f"{key}: unknown hub {name!r}; {hint}Fix: use a catalogue name (`suandian hubs`: "
                 f"{', '.join(catalogue)}), or define a custom hub with lat, lon, province, "
                 "grid_factor_kg_per_kwh, flat_price_cny_per_kwh and pue.")
-        _check_keys(raw, HUB_KEYS + CUSTOM_HUB_KEYS, f"{key}.")
+        check_keys(raw, HUB_KEYS + CUSTOM_HUB_KEYS, f"{key}.")
         hub = _custom_hub(name, raw, key)
     if "grid_factor_kg_per_kwh" in raw:
-        factor = _number(raw["grid_factor_kg_per_kwh"], f"{key}.grid_factor_kg_per_kwh", high=2.0,
+        factor = number(raw["grid_factor_kg_per_kwh"], f"{key}.grid_factor_kg_per_kwh", high=2.0,
                          unit=" [kgCO2/kWh]")
         hub = dataclasses.replace(hub, grid_factor_kg_per_kwh=factor, grid_factor_source="scenario file")
     if "flat_price_cny_per_kwh" in raw:
         tariff = dataclasses.replace(
-            hub.tariff, flat_price_cny_per_kwh=_number(raw["flat_price_cny_per_kwh"],
+            hub.tariff, flat_price_cny_per_kwh=number(raw["flat_price_cny_per_kwh"],
                                                        f"{key}.flat_price_cny_per_kwh", unit=" [CNY/kWh]"),
             flat_price_source="scenario file")
         hub = dataclasses.replace(hub, tariff=tariff)
@@ -435,10 +474,10 @@ def _custom_hub(name: str, raw: dict, key: str) -> Hub:
                 f"is no default). Fix: add {needed} = ... (grid factor in kgCO2/kWh, flat price in CNY/kWh).")
     pue = raw["pue"]
     if pue == WEATHER_PUE:
-        pue_target = _number(_required(raw, "pue_target", f"{key}."), f"{key}.pue_target", low=1.0,
+        pue_target = number(required(raw, "pue_target", f"{key}."), f"{key}.pue_target", low=1.0,
                              high=3.0)
     else:
-        pue_target = _number(pue, f"{key}.pue", low=1.0, high=3.0)
+        pue_target = number(pue, f"{key}.pue", low=1.0, high=3.0)
     tariff_key = raw.get("tariff")
     tariffs = {hub.tariff.key: hub.tariff for hub in load_catalogue().values()}
     if tariff_key is None:
@@ -453,10 +492,10 @@ def _custom_hub(name: str, raw: dict, key: str) -> Hub:
         raise ScenarioError(f"{key}.tariff: unknown tariff {tariff_key!r}{hint}; expected one of "
                             f"{', '.join(tariffs)}. Fix: correct it or remove it for a flat price.")
     return Hub(
-        name=name, name_zh=name, province=_string(raw["province"], f"{key}.province"), role="custom",
-        lat=_number(raw["lat"], f"{key}.lat", low=-90.0, high=90.0, unit=" [deg]"),
-        lon=_number(raw["lon"], f"{key}.lon", low=-180.0, high=180.0, unit=" [deg]"),
-        elevation_m=_number(raw.get("elevation_m", 0.0), f"{key}.elevation_m", low=-500.0, high=9000.0,
+        name=name, name_zh=name, province=string(raw["province"], f"{key}.province"), role="custom",
+        lat=number(raw["lat"], f"{key}.lat", low=-90.0, high=90.0, unit=" [deg]"),
+        lon=number(raw["lon"], f"{key}.lon", low=-180.0, high=180.0, unit=" [deg]"),
+        elevation_m=number(raw.get("elevation_m", 0.0), f"{key}.elevation_m", low=-500.0, high=9000.0,
                             unit=" [m]"),
         timezone=DEFAULT_TIMEZONE, grid_factor_kg_per_kwh=0.0, grid_factor_year=0,
         grid_factor_source="scenario file", tariff=tariff, pue_target=pue_target, cswd_file="",
@@ -464,73 +503,52 @@ def _custom_hub(name: str, raw: dict, key: str) -> Hub:
         wind_speed_100m_ms=math.nan, wind_weibull_k=math.nan)
 
 
-def _hub(name: str, value: Any, index: pd.DatetimeIndex, step: pd.Timedelta, base_dir: Path,
+def _hub(name: str, fields: _HubFields, index: pd.DatetimeIndex, step: pd.Timedelta,
          workloads_here: list[str]) -> tuple[HubInputs, pd.DataFrame | None]:
+    """The hub's series on the scenario index, from its weather, the catalogue and its profiles."""
     key = f"hubs.{name}"
-    raw = _table(value, key)
-    hub = _catalogue_or_custom_hub(name, raw, key)
-    it_capacity_kw = _number(_required(raw, "it_capacity_mw", f"{key}."), f"{key}.it_capacity_mw",
-                             unit=" [MW]") * KW_PER_MW
-    firm_it_kw = _number(raw.get("firm_it_mw", 0.0), f"{key}.firm_it_mw", unit=" [MW]") * KW_PER_MW
-    grid_import_kw = _number(_required(raw, "grid_import_mw", f"{key}."), f"{key}.grid_import_mw",
-                             unit=" [MW]") * KW_PER_MW
-    solar_kw = _number(raw.get("solar_mw", 0.0), f"{key}.solar_mw", unit=" [MW]") * KW_PER_MW
-    wind_kw = _number(raw.get("wind_mw", 0.0), f"{key}.wind_mw", unit=" [MW]") * KW_PER_MW
-    tracking = _boolean(raw.get("tracking", False), f"{key}.tracking")
-    pue = raw.get("pue")
-    if pue is not None and pue != WEATHER_PUE:
-        if isinstance(pue, str):
-            raise ScenarioError(f"{key}.pue: expected a number >= 1 or \"weather\", got {pue!r}. "
-                                "Fix: pue = 1.2 or pue = \"weather\".")
-        pue = _number(pue, f"{key}.pue", low=1.0, high=3.0)
-    weather = raw.get("weather", TYPICAL)
-    if weather != TYPICAL:
-        weather = _path(weather, f"{key}.weather", base_dir)
-    weather_seed = _integer(raw.get("weather_seed", 0), f"{key}.weather_seed")
-    if weather_seed < 0:
-        raise ScenarioError(f"{key}.weather_seed: expected a non-negative integer, got {weather_seed}. "
-                            "Fix: weather_seed = 0.")
     profiles = None
-    if "profiles" in raw:
+    if fields.profiles is not None:
         allowed = tuple(HUB_SERIES) + tuple(f"{w}_it_kw" for w in workloads_here)
-        profiles = read_profiles(_path(raw["profiles"], f"{key}.profiles", base_dir), index, allowed,
-                                 f"{key}.profiles")
+        profiles = read_profiles(fields.profiles, index, allowed, f"{key}.profiles")
     hub_profiles = None if profiles is None else profiles[[c for c in profiles if c in HUB_SERIES]]
-    if hub.role == "custom" and weather == TYPICAL:
-        missing_power = [c for c, size in (("solar_kw", solar_kw), ("wind_kw", wind_kw))
+    if fields.hub.role == "custom" and fields.weather == TYPICAL:
+        missing_power = [c for c, size in (("solar_kw", fields.solar_kw), ("wind_kw", fields.wind_kw))
                          if size > 0 and (hub_profiles is None or c not in hub_profiles)]
-        if missing_power or (pue == WEATHER_PUE and (hub_profiles is None or "pue" not in hub_profiles)):
+        weather_pue = fields.pue == WEATHER_PUE and (hub_profiles is None or "pue" not in hub_profiles)
+        if missing_power or weather_pue:
             raise ScenarioError(
                 f"{key}.weather: a custom hub has no catalogue climatology for a typical year, but its "
                 f"{'parks' if missing_power else 'weather PUE'} need weather. Fix: set "
                 f"{key}.weather = \"<weather file>\" or give the series in its profiles.")
-    series = hub_series(hub, index, step, key=key, solar_kw=solar_kw, wind_kw=wind_kw, tracking=tracking,
-                        firm_it_kw=firm_it_kw, pue=pue, weather=weather, weather_seed=weather_seed,
-                        profiles=hub_profiles)
-    over = series["firm_it_kw"].to_numpy() > it_capacity_kw
-    if over.any():
-        from_profiles = hub_profiles is not None and "firm_it_kw" in hub_profiles
-        raise ScenarioError(
-            f"{key}.{'profiles' if from_profiles else 'firm_it_mw'}: expected firm IT load <= it_capacity_mw "
-            f"({it_capacity_kw / KW_PER_MW:g} MW), got {series['firm_it_kw'].max() / KW_PER_MW:g} MW at "
-            f"{series.index[int(np.argmax(over))]}. Fix: raise it_capacity_mw or lower the firm load.")
-    battery = _battery(raw["battery"], f"{key}.battery") if "battery" in raw else None
-    return HubInputs(name=name, it_capacity_kw=it_capacity_kw, grid_import_kw=grid_import_kw, series=series,
-                     battery=battery, solar_kw_nameplate=solar_kw, wind_kw_nameplate=wind_kw), profiles
+    series = hub_series(fields.hub, index, step, key=key, solar_kw=fields.solar_kw, wind_kw=fields.wind_kw,
+                        tracking=fields.tracking, firm_it_kw=fields.firm_it_kw, pue=fields.pue,
+                        weather=fields.weather, weather_seed=fields.weather_seed, profiles=hub_profiles)
+    return HubInputs(name=name, it_capacity_kw=fields.it_capacity_kw, grid_import_kw=fields.grid_import_kw,
+                     series=series, battery=fields.battery, solar_kw_nameplate=fields.solar_kw,
+                     wind_kw_nameplate=fields.wind_kw), profiles
 
 
 def _battery(value: Any, key: str) -> Battery:
-    raw = _table(value, key)
-    _check_keys(raw, BATTERY_KEYS, f"{key}.")
-    return Battery(
-        energy_kwh=_number(_required(raw, "energy_mwh", f"{key}."), f"{key}.energy_mwh", unit=" [MWh]")
-        * KW_PER_MW,
-        power_kw=_number(_required(raw, "power_mw", f"{key}."), f"{key}.power_mw", unit=" [MW]") * KW_PER_MW,
-        round_trip_efficiency=_number(raw.get("round_trip_efficiency", 0.9), f"{key}.round_trip_efficiency",
-                                      high=1.0, low_open=True, unit=" (a fraction)"),
-        initial_soc=_number(raw.get("initial_soc", 0.5), f"{key}.initial_soc", high=1.0,
-                            unit=" (a fraction)"),
-        grid_charging=_boolean(raw.get("grid_charging", False), f"{key}.grid_charging"))
+    """A ``[hubs.<name>.battery]`` table; optional keys default to :data:`BATTERY_DEFAULTS`."""
+    raw = table(value, key)
+    problems = Problems()
+    for message in unknown_keys(raw, BATTERY_KEYS, f"{key}."):
+        problems.add(message)
+    checked = {
+        "energy_kwh": problems.attempt(partial(_megawatts, raw, "energy_mwh", key, unit=" [MWh]")),
+        "power_kw": problems.attempt(partial(_megawatts, raw, "power_mw", key)),
+        "round_trip_efficiency": problems.attempt(partial(
+            number, raw.get("round_trip_efficiency", BATTERY_DEFAULTS["round_trip_efficiency"]),
+            f"{key}.round_trip_efficiency", high=1.0, low_open=True, unit=" (a fraction)")),
+        "initial_soc": problems.attempt(partial(
+            number, raw.get("initial_soc", BATTERY_DEFAULTS["initial_soc"]), f"{key}.initial_soc", high=1.0,
+            unit=" (a fraction)")),
+        "grid_charging": problems.attempt(partial(
+            boolean, raw.get("grid_charging", BATTERY_DEFAULTS["grid_charging"]), f"{key}.grid_charging")),
+    }
+    problems.raise_any()
+    return Battery(**checked)
 
 
 def read_profiles(path: Path, index: pd.DatetimeIndex, allowed: tuple[str, ...], key: str) -> pd.DataFrame:
@@ -568,16 +586,7 @@ def read_profiles(path: Path, index: pd.DatetimeIndex, allowed: tuple[str, ...],
     if len(frame) != len(index):
         raise ScenarioError(f"{key}: expected {len(index)} rows (one per step of the scenario), got "
                             f"{len(frame)} in {path.name}. Fix: give exactly the scenario's steps.")
-    text = frame["time"].astype(str).str.strip()
-    naive = ~text.str.contains(_OFFSET)
-    if naive.any():
-        raise ScenarioError(f"{key}: expected times with a UTC offset (e.g. 2025-07-01T00:00+08:00), got "
-                            f"{text[naive].iloc[0]!r} without one in {path.name}. Fix: add the offset.")
-    try:
-        times = pd.DatetimeIndex(pd.to_datetime(text, format="ISO8601", utc=True))
-    except (ValueError, TypeError) as error:
-        raise ScenarioError(f"{key}: column `time` of {path.name} is not ISO 8601 ({error}). "
-                            "Fix: write times like 2025-07-01T00:00+08:00.") from None
+    times = parse_offset_times(frame["time"], key, path.name)
     wrong = times != index
     if wrong.any():
         row = int(np.argmax(wrong))
@@ -602,125 +611,168 @@ def read_profiles(path: Path, index: pd.DatetimeIndex, allowed: tuple[str, ...],
     return values
 
 
-def _workload_names(workloads: list[dict], hubs: Mapping[str, Any]) -> dict[str, str]:
-    """Workload name -> origin, checking names are unique and origins are hubs of the scenario."""
+def _workload_names(workloads: list[dict], hubs: Mapping[str, Any], problems: Problems) -> dict[str, str]:
+    """Workload name -> origin of every workload with a unique name and an origin among the hubs."""
     names: dict[str, str] = {}
     for i, raw in enumerate(workloads):
         key = f"workloads[{i}]"
-        _check_keys(raw, WORKLOAD_KEYS, f"{key}.")
-        name = _string(_required(raw, "name", f"{key}."), f"{key}.name")
-        if name in names:
-            raise ScenarioError(f"{key}.name: duplicate workload name {name!r}. Fix: give each workload its "
-                                "own name (it names the `<name>_it_kw` columns).")
-        origin = _string(_required(raw, "origin", f"{key}."), f"{key}.origin")
-        _check_scenario_hub(origin, hubs, f"{key}.origin")
-        names[name] = origin
+        for message in unknown_keys(raw, WORKLOAD_KEYS, f"{key}."):
+            problems.add(message)
+        name = problems.attempt(partial(_workload_name, raw, key, names))
+        origin = problems.attempt(partial(_workload_origin, raw, key, hubs))
+        if name is not None and origin is not None:
+            names[name] = origin
     return names
 
 
-def _check_scenario_hub(name: Any, hubs: Mapping[str, Any], key: str) -> None:
-    if name not in hubs:
-        close = difflib.get_close_matches(str(name), list(hubs), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ScenarioError(f"{key}: hub {name!r} is not in this scenario{hint}; its hubs are "
-                            f"{', '.join(hubs)}. Fix: add [hubs.{name}] or use one of them.")
+def _workload_origin(raw: Mapping[str, Any], key: str, hubs: Mapping[str, Any]) -> str:
+    origin = string(required(raw, "origin", f"{key}."), f"{key}.origin")
+    check_hub_name(origin, hubs, f"{key}.origin")
+    return origin
 
 
-def _workload(i: int, raw: dict, hubs: dict[str, HubInputs], profiles: dict[str, pd.DataFrame | None],
-              index: pd.DatetimeIndex, step_hours: float) -> Workload:
+def _workload_name(raw: Mapping[str, Any], key: str, names: Mapping[str, str]) -> str:
+    name = string(required(raw, "name", f"{key}."), f"{key}.name")
+    if name in names:
+        raise ScenarioError(f"{key}.name: duplicate workload name {name!r}. Fix: give each workload its "
+                            "own name (it names the `<name>_it_kw` columns).")
+    return name
+
+
+def _read_workloads(workloads_raw: list[dict], origins: Mapping[str, str], hubs_raw: Mapping[str, Any],
+                    profiles: Mapping[str, pd.DataFrame | None], index: pd.DatetimeIndex | None,
+                    step: pd.Timedelta | None, problems: Problems) -> tuple[Workload, ...]:
+    """The workloads; arrivals only for those whose name, origin hub and scenario index are readable."""
+    workloads = []
+    for i, raw in enumerate(workloads_raw):
+        fields = problems.attempt(partial(_workload_fields, i, raw, hubs_raw, step))
+        name = raw.get("name")
+        ready = (fields is not None and index is not None and isinstance(name, str) and name in origins
+                 and origins[name] in profiles)
+        if not ready:
+            continue
+        arrival = problems.attempt(partial(_arrivals, i, raw, profiles[origins[name]], index))
+        if arrival is not None:
+            workloads.append(Workload(name=name, origin=origins[name], arrival_it_kw=arrival, **fields))
+    return tuple(workloads)
+
+
+def _workload_fields(i: int, raw: Mapping[str, Any], hubs: Mapping[str, Any],
+                     step: pd.Timedelta | None) -> dict[str, Any]:
+    """Deadline, allowed hubs and data volume of ``workloads[i]``, raising all of their problems."""
+    key = f"workloads[{i}]"
+    problems = Problems()
+    deadline = problems.attempt(partial(_deadline, raw, key, step))
+    allowed = raw.get("hubs", [raw.get("origin")])
+    if not isinstance(allowed, list) or not allowed:
+        problems.add(f"{key}.hubs: expected a non-empty list of hub names, got {allowed!r}. "
+                     f"Fix: hubs = [\"{raw.get('origin')}\"].")
+        allowed = []
+    elif "hubs" in raw:
+        for hub_name in allowed:
+            problems.attempt(partial(check_hub_name, hub_name, hubs, f"{key}.hubs"))
+        if len(set(map(str, allowed))) != len(allowed):
+            problems.add(f"{key}.hubs: hub listed twice in {allowed!r}. Fix: list each hub once.")
+    data = problems.attempt(partial(number, raw.get("data_tb_per_mwh", 0.0), f"{key}.data_tb_per_mwh",
+                                    unit=" [TB/MWh]"))
+    problems.raise_any()
+    return {"deadline_hours": deadline, "hubs": tuple(allowed), "data_tb_per_mwh": data}
+
+
+def _deadline(raw: Mapping[str, Any], key: str, step: pd.Timedelta | None) -> float:
+    deadline = number(required(raw, "deadline_hours", f"{key}."), f"{key}.deadline_hours", low_open=True,
+                      unit=" [h]")
+    if step is not None:
+        check_deadline_hours(deadline, step / pd.Timedelta(hours=1), f"{key}.deadline_hours")
+    return deadline
+
+
+def _arrivals(i: int, raw: Mapping[str, Any], origin_profiles: pd.DataFrame | None,
+              index: pd.DatetimeIndex) -> pd.Series:
+    """Arrivals [kW] of ``workloads[i]``: ``arrival_it_mw`` or the origin's ``<name>_it_kw`` profile."""
     key = f"workloads[{i}]"
     name, origin = raw["name"], raw["origin"]
     column = f"{name}_it_kw"
-    origin_profiles = profiles[origin]
     in_profiles = origin_profiles is not None and column in origin_profiles
     if "arrival_it_mw" in raw and in_profiles:
         raise ScenarioError(f"{key}.arrival_it_mw: workload {name!r} has both arrival_it_mw and a column "
                             f"{column!r} in hubs.{origin}.profiles. Fix: keep one of them.")
     if "arrival_it_mw" in raw:
-        rate = _number(raw["arrival_it_mw"], f"{key}.arrival_it_mw", unit=" [MW]") * KW_PER_MW
-        arrival = pd.Series(rate, index=index, name=column)
-    elif in_profiles:
-        arrival = origin_profiles[column].rename(column)
-    else:
-        raise ScenarioError(f"{key}.arrival_it_mw: workload {name!r} has no arrivals. Fix: set arrival_it_mw "
-                            f"or add a column {column!r} to hubs.{origin}.profiles.")
-    deadline = _number(_required(raw, "deadline_hours", f"{key}."), f"{key}.deadline_hours", low_open=True,
-                       unit=" [h]")
-    check_deadline_hours(deadline, step_hours, f"{key}.deadline_hours")
-    allowed = raw.get("hubs", [origin])
-    if not isinstance(allowed, list) or not allowed:
-        raise ScenarioError(f"{key}.hubs: expected a non-empty list of hub names, got {allowed!r}. "
-                            f"Fix: hubs = [\"{origin}\"].")
-    for hub_name in allowed:
-        _check_scenario_hub(hub_name, hubs, f"{key}.hubs")
-    if len(set(allowed)) != len(allowed):
-        raise ScenarioError(f"{key}.hubs: hub listed twice in {allowed!r}. Fix: list each hub once.")
-    data = _number(raw.get("data_tb_per_mwh", 0.0), f"{key}.data_tb_per_mwh", unit=" [TB/MWh]")
-    return Workload(name=name, origin=origin, arrival_it_kw=arrival, deadline_hours=deadline,
-                    hubs=tuple(allowed), data_tb_per_mwh=data)
+        rate = number(raw["arrival_it_mw"], f"{key}.arrival_it_mw", unit=" [MW]") * KW_PER_MW
+        return pd.Series(rate, index=index, name=column)
+    if in_profiles:
+        return origin_profiles[column].rename(column)
+    raise ScenarioError(f"{key}.arrival_it_mw: workload {name!r} has no arrivals. Fix: set arrival_it_mw "
+                        f"or add a column {column!r} to hubs.{origin}.profiles.")
 
 
-def _links(value: Any, hubs: Mapping[str, HubInputs]) -> tuple[Link, ...]:
+def _links(value: Any, hubs: Mapping[str, Any]) -> tuple[Link, ...]:
+    """The ``[[links]]`` between hubs of the scenario, raising the problems of every link together."""
     links = []
     seen = set()
-    for i, raw in enumerate(_list_of_tables(value, "links")):
+    problems = Problems()
+    for i, raw in enumerate(list_of_tables(value, "links")):
         key = f"links[{i}]"
-        _check_keys(raw, LINK_KEYS, f"{key}.")
-        source = _required(raw, "from", f"{key}.")
-        target = _required(raw, "to", f"{key}.")
-        _check_scenario_hub(source, hubs, f"{key}.from")
-        _check_scenario_hub(target, hubs, f"{key}.to")
-        if source == target:
-            raise ScenarioError(f"{key}.to: a link from {source!r} to itself. Fix: link two different hubs.")
-        if (source, target) in seen:
-            raise ScenarioError(f"{key}: a second link {source} -> {target}. Fix: merge them into one with "
-                                "the summed gbps.")
-        seen.add((source, target))
-        gbps = _number(_required(raw, "gbps", f"{key}."), f"{key}.gbps", unit=" [Gbit/s]")
-        links.append(Link(from_hub=source, to_hub=target, gbps=gbps))
+        for message in unknown_keys(raw, LINK_KEYS, f"{key}."):
+            problems.add(message)
+        ends = [problems.attempt(partial(_link_end, raw, end, hubs, key)) for end in ("from", "to")]
+        gbps = problems.attempt(partial(_link_gbps, raw, key))
+        if None in ends or gbps is None:
+            continue
+        if ends[0] == ends[1]:
+            problems.add(f"{key}.to: a link from {ends[0]!r} to itself. Fix: link two different hubs.")
+        elif tuple(ends) in seen:
+            problems.add(f"{key}: a second link {ends[0]} -> {ends[1]}. Fix: merge them into one with the "
+                         "summed gbps.")
+        else:
+            seen.add(tuple(ends))
+            links.append(Link(from_hub=ends[0], to_hub=ends[1], gbps=gbps))
+    problems.raise_any()
     return tuple(links)
 
 
-def _check_network(workloads: tuple[Workload, ...], links: tuple[Link, ...]) -> None:
-    """Work that moves data to a remote hub needs a link from its origin to that hub."""
-    linked = {(link.from_hub, link.to_hub) for link in links}
-    for i, workload in enumerate(workloads):
-        if workload.data_tb_per_mwh <= 0:
-            continue
-        for hub in workload.hubs:
-            if hub != workload.origin and (workload.origin, hub) not in linked:
-                raise ScenarioError(
-                    f"workloads[{i}].hubs: workload {workload.name!r} may run at {hub!r} and moves "
-                    f"{workload.data_tb_per_mwh:g} TB/MWh, but there is no link {workload.origin} -> {hub}. "
-                    f"Fix: add [[links]] from = \"{workload.origin}\", to = \"{hub}\", gbps = ..., remove "
-                    f"{hub!r} from its hubs, or set data_tb_per_mwh = 0.")
+def _link_gbps(raw: Mapping[str, Any], key: str) -> float:
+    return number(required(raw, "gbps", f"{key}."), f"{key}.gbps", unit=" [Gbit/s]")
 
 
-def _check_deadlines(workloads: tuple[Workload, ...], hubs: Mapping[str, HubInputs],
-                     step_hours: float) -> None:
+def _link_end(raw: Mapping[str, Any], end: str, hubs: Mapping[str, Any], key: str) -> str:
+    name = required(raw, end, f"{key}.")
+    check_hub_name(name, hubs, f"{key}.{end}")
+    return name
+
+
+def deadline_problems(scenario: Scenario) -> list[str]:
     """Each workload alone must fit in the spare IT capacity of its hubs by each deadline.
 
     With arrivals ``a_s`` and deadline ``D`` steps, the work due by the end of step ``t`` is
     ``sum_{s <= t - D + 1} a_s`` (all of it at the last step, windows being clipped at the horizon's
     end); it cannot exceed the spare capacity ``sum_{s <= t} sum_h (it_capacity_h - firm_h,s)`` of the
-    allowed hubs. A necessary condition only: workloads sharing hubs are checked together by the model.
+    allowed hubs. A necessary condition only: the model checks workloads together.
+
+    Returns
+    -------
+    list of str
+        One message per workload that cannot meet its deadline.
     """
-    for i, workload in enumerate(workloads):
+    messages = []
+    step_hours, hubs = scenario.step_hours, scenario.hubs
+    for i, workload in enumerate(scenario.workloads):
         spare = sum(hubs[h].it_capacity_kw - hubs[h].series["firm_it_kw"].to_numpy() for h in workload.hubs)
         arrivals = workload.arrival_it_kw.to_numpy()
         _, due = cumulative_work(arrivals, deadline_steps(workload.deadline_hours, step_hours), 1.0)
         short = due - np.cumsum(spare) > 1e-6 * max(1.0, arrivals.sum())
         if short.any():
             t = int(np.argmax(short))
-            time = workload.arrival_it_kw.index[t]
+            when = local_label(workload.arrival_it_kw.index[t], scenario.timezone)
             due_mwh = due[t] * step_hours / KW_PER_MW
             spare_mwh = np.cumsum(spare)[t] * step_hours / KW_PER_MW
-            raise ScenarioError(
+            messages.append(
                 f"workloads[{i}].arrival_it_mw: workload {workload.name!r} can never meet its deadline: "
-                f"{due_mwh:.4g} MWh of work is due by the end of the step starting {time} but its hubs "
+                f"{due_mwh:.4g} MWh of work is due by the end of the step starting {when} but its hubs "
                 f"({', '.join(workload.hubs)}) have only {spare_mwh:.4g} MWh of spare IT capacity "
                 "(it_capacity - firm) by then. Fix: lower the arrivals, lengthen deadline_hours, allow more "
                 "hubs or raise it_capacity_mw.")
+    return messages
 
 
 def _json_ready(value: Any) -> Any:

@@ -11,6 +11,7 @@ import pytest
 
 from engine.errors import ScenarioError
 from engine.inputs.hub_series import typical_year_cached
+from engine.inputs.scenario import BATTERY_DEFAULTS, Battery, HubInputs, Link, Workload
 from engine.inputs.scenario_file import load_scenario, scenario_from_dict, validate_scenario
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "engine"
@@ -322,9 +323,111 @@ def test_missing_and_malformed_files(tmp_path):
 def test_validate_scenario_checks_a_scenario_built_in_code():
     scenario = scenario_from_dict(small())
     validate_scenario(scenario)
-    no_links = dataclasses.replace(scenario, links=())
     with pytest.raises(ScenarioError, match=r"workloads\[0\]\.hubs: .*no link shanghai -> zhongwei"):
-        validate_scenario(no_links)
+        dataclasses.replace(scenario, links=())
     heavy = dataclasses.replace(scenario.workloads[0], arrival_it_kw=scenario.workloads[0].arrival_it_kw * 5)
     with pytest.raises(ScenarioError, match=r"workloads\[0\]\.arrival_it_mw: .*never meet its deadline"):
         validate_scenario(dataclasses.replace(scenario, workloads=(heavy,)))
+
+
+FOUR_MISTAKES = """
+start = "2025-07-01 00:00"
+hours = 24
+timezone = "Asia/Shanghia"
+
+[hubs.zhongwei]
+it_capacity_mw = 100
+grid_import_mw = 150
+battery = { energy_mwh = 200, power_mw = 50, initial_soc = 1.5 }
+
+[hubs.shanghai]
+it_capacity_mw = 100
+grid_import_mw = 200
+
+[[workloads]]
+name = "batch"
+origin = "shanghai"
+arrival_it_mw = 10
+deadline_hours = -2
+hubs = ["shanghai", "zhongwei"]
+
+[[links]]
+from = "shanghai"
+to = "zhongwei"
+gbps = "fast"
+"""
+
+
+def test_every_problem_of_a_file_is_reported_at_once(tmp_path):
+    path = tmp_path / "four.toml"
+    path.write_text(FOUR_MISTAKES, encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    lines = str(caught.value).splitlines()
+    assert lines[0] == "4 problems in four.toml:"
+    for key, line in zip(("timezone:", "hubs.zhongwei.battery.initial_soc:", "workloads[0].deadline_hours:",
+                          "links[0].gbps:"), lines[1:], strict=True):
+        assert line.strip().startswith(key) and "Fix" in line, line
+    assert caught.value.problems == tuple(line.strip() for line in lines[1:])
+
+
+def test_two_mistakes_in_one_hub_are_both_reported():
+    raw = small()
+    raw["hubs"]["zhongwei"].update(it_capacity_mw=-1, tracking="yes", solar_mv=3)
+    with pytest.raises(ScenarioError) as caught:
+        scenario_from_dict(raw)
+    message = str(caught.value)
+    assert message.startswith("3 problems in the scenario:")
+    for key in ("hubs.zhongwei.solar_mv", "hubs.zhongwei.it_capacity_mw", "hubs.zhongwei.tracking"):
+        assert key in message
+
+
+def test_a_failed_hub_reports_once_not_again_through_its_workloads():
+    raw = small()
+    raw["hubs"]["shanghai"]["it_capacity_mw"] = -60
+    with pytest.raises(ScenarioError) as caught:
+        scenario_from_dict(raw)
+    assert "\n" not in str(caught.value) and str(caught.value).startswith("hubs.shanghai.it_capacity_mw:")
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    (lambda s: dataclasses.replace(s, objective=dataclasses.replace(s.objective, minimize="money")),
+     "objective.minimize"),
+    (lambda s: dataclasses.replace(s, timezone="+08:00"), "timezone"),
+    (lambda s: dataclasses.replace(s.hubs["zhongwei"].battery, initial_soc=2.0), "Battery.initial_soc"),
+    (lambda s: dataclasses.replace(s.hubs["zhongwei"], it_capacity_kw=-1.0), "hubs.zhongwei.it_capacity_kw"),
+    (lambda s: dataclasses.replace(s.hubs["zhongwei"], series=s.hubs["zhongwei"].series.drop(columns="pue")),
+     "hubs.zhongwei.series"),
+    (lambda s: dataclasses.replace(s.hubs["zhongwei"], it_capacity_kw=10_000.0), "hubs.zhongwei.firm_it_mw"),
+    (lambda s: dataclasses.replace(s.workloads[0], deadline_hours=1.5), "workloads[0].deadline_hours"),
+    (lambda s: dataclasses.replace(s.workloads[0], origin="beijing"), "workloads[0].origin"),
+    (lambda s: dataclasses.replace(s.workloads[0], hubs=()), "workloads[name=ai-training].hubs"),
+    (lambda s: dataclasses.replace(s, workloads=s.workloads * 2), "workloads[1].name"),
+    (lambda s: dataclasses.replace(s.links[0], to_hub="qingyang"), "links[0].to"),
+    (lambda s: dataclasses.replace(s.links[0], gbps=-1.0), "gbps"),
+    (lambda s: dataclasses.replace(s, index=s.index.tz_localize(None)), "index"),
+])
+def test_a_scenario_built_in_python_with_a_bad_field_raises_naming_it(change, field):
+    scenario = scenario_from_dict(small())
+
+    def rebuilt():
+        part = change(scenario)
+        if isinstance(part, HubInputs):
+            return dataclasses.replace(scenario, hubs={**scenario.hubs, part.name: part})
+        if isinstance(part, Workload):
+            return dataclasses.replace(scenario, workloads=(part,))
+        if isinstance(part, Link):
+            return dataclasses.replace(scenario, links=(part,))
+        return part
+
+    with pytest.raises(ScenarioError) as caught:
+        rebuilt()
+    assert field in str(caught.value) and "Fix" in str(caught.value), str(caught.value)
+
+
+def test_battery_defaults_are_one_table():
+    battery = Battery(energy_kwh=1.0, power_kw=1.0)
+    assert {name: getattr(battery, name) for name in BATTERY_DEFAULTS} == BATTERY_DEFAULTS
+    scenario = scenario_from_dict(small())
+    loaded = scenario.hubs["zhongwei"].battery
+    assert {name: getattr(loaded, name) for name in BATTERY_DEFAULTS} == BATTERY_DEFAULTS
