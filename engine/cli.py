@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from engine.errors import InfeasibleError, ScenarioError, SolverError
+from engine.inputs.times import local_iso
 from weather.catalogue import TIMEZONE, get_hub, load_catalogue
 from weather.forecast import day_ahead_forecast, day_ahead_skill
 from weather.power import park_output, power_summary
@@ -39,13 +40,6 @@ def _hubs(args: argparse.Namespace) -> None:
     print(pd.DataFrame(records)[columns].to_string(index=False))
 
 
-def _iso_local_times(index: pd.DatetimeIndex) -> pd.Index:
-    """ISO 8601 local times with the UTC offset, e.g. ``2025-01-01T00:00:00+08:00``."""
-    local = index.tz_convert(TIMEZONE)
-    offset = pd.Series(local.strftime("%z"))
-    return pd.Index(local.strftime("%Y-%m-%dT%H:%M:%S") + (offset.str[:3] + ":" + offset.str[3:]).to_numpy())
-
-
 def _power(args: argparse.Namespace) -> None:
     hub = get_hub(args.hub)
     weather = (read_weather(args.weather) if args.weather is not None
@@ -55,7 +49,7 @@ def _power(args: argparse.Namespace) -> None:
                **power_summary(weather, output, args.solar_mw, args.wind_mw)}
     if args.out is not None:
         table = output.copy()
-        table.insert(0, "time", _iso_local_times(output.index))
+        table.insert(0, "time", local_iso(output.index, TIMEZONE).to_numpy())
         table.to_csv(args.out, index=False, float_format="%.3f")
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
@@ -109,60 +103,56 @@ def _scenario_path(args: argparse.Namespace) -> Path:
 def _run(args: argparse.Namespace) -> None:
     # engine.studies.run imports cvxpy: import it here so `suandian hubs` and `power` stay quick.
     from engine.inputs.scenario_file import load_scenario
-    from engine.outputs.report import HEADLINE_METRICS, METRIC_LABELS, format_value, metric_unit
-    from engine.studies.run import run, write_outputs
+    from engine.outputs.files import write_outputs
+    from engine.outputs.text import headline_lines
+    from engine.studies.run import run
 
     scenario = load_scenario(_scenario_path(args))
     result = run(scenario, solver=args.solver)
     paths = write_outputs(result, args.out)
-    solver = result.coordinated
+    solver = result.solver
     print(f"{scenario.name}: {len(scenario.index)} steps of {scenario.step_hours:g} h, "
-          f"{len(scenario.hubs)} hubs, least {scenario.objective.minimize}; {solver.solver} "
-          f"{solver.status} in {solver.build_seconds + solver.solve_seconds:.1f} s")
-    print(f"{'':<34}{'coordinated':>14}{'baseline':>14}{'gain':>14}")
-    for name in HEADLINE_METRICS:
-        print(f"{f'{METRIC_LABELS[name]} [{metric_unit(name)}]':<34}"
-              f"{format_value(name, result.coordinated_metrics[name]):>14}"
-              f"{format_value(name, result.baseline_metrics[name]):>14}"
-              f"{format_value(name, result.gains[name], signed=True):>14}")
+          f"{len(scenario.hubs)} hubs, least {scenario.objective.minimize}; {solver.name} "
+          f"{solver.status} in {solver.seconds:.1f} s")
+    columns = {"coordinated": result.metrics(), "baseline": result.metrics("baseline"),
+               "gain": result.gains()}
+    print("\n".join(headline_lines(columns, gain_column="gain")))
     print(f"wrote {', '.join(str(path) for path in paths.values())}")
 
 
 def _operate(args: argparse.Namespace) -> None:
     # engine.studies.operate imports cvxpy: import it here so `suandian hubs` and `power` stay quick.
     from engine.inputs.scenario_file import load_scenario
-    from engine.outputs.report import HEADLINE_METRICS, METRIC_LABELS, format_value, metric_unit
-    from engine.studies.operate import operate, write_operation_outputs
+    from engine.outputs.files import write_outputs
+    from engine.outputs.text import headline_lines
+    from engine.studies.operate import operate
 
     scenario = load_scenario(_scenario_path(args))
     result = operate(scenario, issue_hour=args.issue_hour, lookahead_hours=args.lookahead_hours,
                      replan_hours=args.replan_hours, forecast_seed=args.forecast_seed,
                      quantile=args.quantile, solver=args.solver)
-    paths = write_operation_outputs(result, args.out)
-    replans = result.replans
+    paths = write_outputs(result, args.out)
+    replans = result.operation.replans
     planned_on = "point forecast" if args.quantile is None else f"{args.quantile:g} quantile"
     print(f"{scenario.name}: {replans['count']} plans of {args.lookahead_hours:g} h every "
           f"{args.replan_hours:g} h on the {planned_on}; {replans['mean_seconds'] * 1e3:.0f} ms per re-plan "
           f"(max {replans['max_seconds'] * 1e3:.0f} ms), {replans['relaxed']} relaxed")
-    blocks = (result.operated_metrics, result.perfect_foresight_metrics, result.baseline_metrics)
-    print(f"{'':<34}{'operated':>14}{'perfect fore.':>14}{'baseline':>14}")
-    for name in HEADLINE_METRICS:
-        print(f"{f'{METRIC_LABELS[name]} [{metric_unit(name)}]':<34}"
-              + "".join(f"{format_value(name, block[name]):>14}" for block in blocks))
+    titles = {"operated": "operated", "perfect_foresight": "perfect fore.", "baseline": "baseline"}
+    print("\n".join(headline_lines({title: result.metrics(policy) for policy, title in titles.items()})))
     print(f"wrote {', '.join(str(path) for path in paths.values())}")
 
 
 def _sweep(args: argparse.Namespace) -> None:
     # engine.studies.sweep starts Dask and its workers import cvxpy: import it here so other commands
     # stay quick.
-    from engine.outputs.sweep_report import check_report, write_sweep_report
+    from engine.outputs.sweep_report import check_report, write_sweep_outputs
     from engine.studies.sweep import load_sweep, run_sweep
 
     sweep = load_sweep(args.sweep)
     check_report(sweep)
     result = run_sweep(sweep, args.out, workers=args.workers, scheduler=args.scheduler,
                        retry_failed=args.retry_failed, progress=True)
-    report = write_sweep_report(sweep, result.table, Path(args.out) / "report.html")
+    paths = write_sweep_outputs(sweep, result)
     linked_keys = {key for keys in sweep.linked.values() for key in keys}
     headline = ("coordinated_cost_cny", "gain_cost_cny", "coordinated_green_share_hourly")
     shown = ["point", *[axis for axis in sweep.axes if axis not in linked_keys], "status",
@@ -171,43 +161,39 @@ def _sweep(args: argparse.Namespace) -> None:
     retry = " (errors in the table; --retry-failed solves them again)" if result.failed else ""
     print(f"{sweep.name}: {len(result.table)} points: {result.solved} solved now, {result.reused} reused, "
           f"{result.failed} failed{retry}")
-    print(f"wrote {result.results_parquet}, {result.results_csv}, {report}")
+    print(f"wrote {', '.join(str(path) for path in paths.values())}")
 
 
 def _plan(args: argparse.Namespace) -> None:
     # engine.studies.size imports cvxpy: import it here so `suandian hubs` and `power` stay quick.
+    from engine.inputs.plan_settings import CAPACITY_UNITS
     from engine.inputs.scenario_file import load_scenario
-    from engine.studies.size import plan, write_plan_outputs
+    from engine.outputs.files import write_outputs
+    from engine.studies.size import size
 
     if not Path(args.scenario).is_file():
         raise ScenarioError(f"scenario file: expected an existing TOML file with a [plan] table, got "
                             f"{str(args.scenario)!r}; check the path")
     scenario = load_scenario(args.scenario)
-    result = plan(scenario, solver=args.solver)
-    paths = write_plan_outputs(result, args.out)
+    result = size(scenario, solver=args.solver)
+    paths = write_outputs(result, args.out)
+    sizing, solver = result.sizing, result.solver
     print(f"{scenario.name}: {len(scenario.index)} steps of {scenario.step_hours:g} h, hourly green share "
-          f">= {result.min_green_share:.0%}; {result.schedule.solver} {result.status} in "
-          f"{result.solve_seconds:.1f} s")
-    units = {"solar_mw": "MW", "wind_mw": "MW", "battery_energy_mwh": "MWh", "battery_power_mw": "MW"}
-    for hub, chosen in result.capacities.items():
+          f">= {sizing.min_green_share:.0%}; {solver.name} {solver.status} in {solver.seconds:.1f} s")
+    for hub, chosen in sizing.capacities.items():
         for name, value in chosen.items():
-            print(f"{f'{hub} {name}':<34}{value:>14,.1f} {units[name]}")
-    period = "annual" if abs(result.horizon_hours - 8760.0) < 1e-9 else f"{result.horizon_hours:,.0f} h"
-    print(f"{f'total cost ({period}) [million CNY]':<34}{result.total_cost_cny / 1e6:>14,.2f}")
+            print(f"{f'{hub} {name}':<34}{value:>14,.1f} {CAPACITY_UNITS[name]}")
+    period = "annual" if abs(sizing.horizon_hours - 8760.0) < 1e-9 else f"{sizing.horizon_hours:,.0f} h"
+    print(f"{f'total cost ({period}) [million CNY]':<34}{sizing.total_cost_cny / 1e6:>14,.2f}")
     for part, label in (("capacity", "capacity"), ("grid_energy", "grid energy"), ("carbon", "carbon")):
-        print(f"{f'  {label}':<34}{result.costs_cny[part] / 1e6:>14,.2f}")
-    print(f"{'cost per MWh of IT energy [CNY]':<34}{result.cost_per_mwh_it_cny:>14,.1f}")
-    print(f"{'green share (hourly matched)':<34}{result.metrics['green_share_hourly']:>14.1%}")
+        print(f"{f'  {label}':<34}{sizing.costs_cny[part] / 1e6:>14,.2f}")
+    print(f"{'cost per MWh of IT energy [CNY]':<34}{sizing.cost_per_mwh_it_cny:>14,.1f}")
+    print(f"{'green share (hourly matched)':<34}{result.metrics()['green_share_hourly']:>14.1%}")
     print(f"wrote {', '.join(str(path) for path in paths.values())}")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``suandian`` command."""
-    parser = argparse.ArgumentParser(
-        prog="suandian",
-        description="算电协同: co-schedule data-centre compute with wind and solar power.")
-    commands = parser.add_subparsers(dest="command", required=True)
-
+def _weather_commands(commands: argparse._SubParsersAction) -> None:
+    """``hubs``, ``power`` and ``forecast``: the catalogue and the weather side."""
     hubs = commands.add_parser("hubs", help="list the hub catalogue")
     hubs.add_argument("--json", action="store_true", help="print a JSON list of hubs")
     hubs.set_defaults(handler=_hubs)
@@ -236,13 +222,20 @@ def build_parser() -> argparse.ArgumentParser:
     forecast.add_argument("--json", action="store_true", help="print the skill scores as JSON")
     forecast.set_defaults(handler=_forecast)
 
+
+def _solver_argument(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--solver", default="HIGHS", help="installed cvxpy solver (default HIGHS)")
+
+
+def _study_commands(commands: argparse._SubParsersAction) -> None:
+    """``run``, ``plan`` and ``operate``: the studies of one scenario."""
     run = commands.add_parser("run", help="co-schedule a scenario, compare with the baseline, write outputs")
     run.add_argument("scenario", nargs="?", type=Path,
                      help="scenario TOML file; default: the bundled east-west example")
     run.add_argument("--out", type=Path, default=Path("suandian-out"),
                      help="output folder for summary.json, schedule.csv, baseline.csv, report.html "
                      "(default ./suandian-out)")
-    run.add_argument("--solver", default="HIGHS", help="installed cvxpy solver (default HIGHS)")
+    _solver_argument(run)
     run.set_defaults(handler=_run)
 
     plan = commands.add_parser("plan", help="size wind, solar and batteries for a green-share target "
@@ -250,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("scenario", type=Path, help="scenario TOML file with a [plan] table")
     plan.add_argument("--out", type=Path, default=Path("suandian-plan"),
                       help="output folder for plan.json, schedule.csv, report.html (default ./suandian-plan)")
-    plan.add_argument("--solver", default="HIGHS", help="installed cvxpy solver (default HIGHS)")
+    _solver_argument(plan)
     plan.set_defaults(handler=_plan)
 
     operate = commands.add_parser("operate", help="rolling operation: plan on forecasts, settle on the "
@@ -270,9 +263,12 @@ def build_parser() -> argparse.ArgumentParser:
                          help="plan on this quantile of the renewable forecast, e.g. 0.1 (default: point)")
     operate.add_argument("--forecast-seed", type=int, default=0,
                          help="seed of the offline forecast errors (default 0)")
-    operate.add_argument("--solver", default="HIGHS", help="installed cvxpy solver (default HIGHS)")
+    _solver_argument(operate)
     operate.set_defaults(handler=_operate)
 
+
+def _sweep_command(commands: argparse._SubParsersAction) -> None:
+    """``sweep``: many variants of a scenario on Dask."""
     sweep = commands.add_parser("sweep", help="solve variants of a scenario on Dask, one results table")
     sweep.add_argument("sweep", type=Path, help="sweep TOML file (base scenario, grid or points, report)")
     sweep.add_argument("--out", type=Path, default=Path("suandian-sweep"),
@@ -284,6 +280,17 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--retry-failed", action="store_true",
                        help="solve again the points recorded as failed (default: keep their errors)")
     sweep.set_defaults(handler=_sweep)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``suandian`` command."""
+    parser = argparse.ArgumentParser(
+        prog="suandian",
+        description="算电协同: co-schedule data-centre compute with wind and solar power.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    _weather_commands(commands)
+    _study_commands(commands)
+    _sweep_command(commands)
     return parser
 
 

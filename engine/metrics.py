@@ -50,6 +50,9 @@ METRIC_UNITS = {
 }
 """Every metric name and its unit (``carbon_cost_cny`` appears only with a carbon price)."""
 
+GROUPINGS = ("total", "hub", "step")
+"""The groupings of :func:`statistics`."""
+
 _KWH_PER_MWH = 1000.0
 _G_PER_T = 1e6
 
@@ -85,80 +88,151 @@ def green_power_kw(scenario: Scenario, flows: pd.DataFrame) -> pd.Series:
     return pd.Series(np.clip(green, 0.0, facility), index=flows.index, name="green_kw")
 
 
-def deadline_met_energy_kwh(scenario: Scenario, schedule: Schedule, workload: Workload) -> float:
-    """Energy of a workload's work done by its deadline, first in, first out [kWh].
+def deadline_met_kw(scenario: Scenario, flows: pd.DataFrame, workload: Workload) -> np.ndarray:
+    """Arrivals of a workload done by their deadline, first in, first out, per arrival step [kW].
 
     With arrivals ``a_s`` and cumulative arrivals ``A``, cumulative work done ``X`` (all hubs) at the end
     of each step and ``D`` deadline steps, the work arriving in step ``s`` that is done by its deadline
-    is ``clip(X[min(s + D - 1, T - 1)] - A[s - 1], 0, a_s)`` (the horizon clips the window).
+    is ``clip(X[min(s + D - 1, T - 1)] - A[s - 1], 0, a_s)`` (the horizon clips the window;
+    :func:`engine.inputs.deadlines.window_end`).
 
     Parameters
     ----------
     scenario : Scenario
         The scenario (index, step length).
-    schedule : Schedule
-        A schedule with a ``<workload>_it_kw`` column.
+    flows : pandas.DataFrame
+        :attr:`Schedule.flows` with a ``<workload>_it_kw`` column.
     workload : Workload
         The workload.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(steps,)`` power of the arrivals of each step that met their deadline [kW].
     """
     column = f"{workload.name}_it_kw"
-    done = schedule.flows.groupby("time")[column].sum().reindex(scenario.index, fill_value=0.0)
+    done = flows.groupby("time")[column].sum().reindex(scenario.index, fill_value=0.0)
     arrivals = workload.arrival_it_kw.reindex(scenario.index, fill_value=0.0).to_numpy(dtype=float)
     done_cumulative = np.cumsum(done.to_numpy(dtype=float))
     arrived_before = np.concatenate(([0.0], np.cumsum(arrivals)[:-1]))
-    steps = len(scenario.index)
-    due = window_end(steps, deadline_steps(workload.deadline_hours, scenario.step_hours))
-    met = np.clip(done_cumulative[due] - arrived_before, 0.0, arrivals)
-    return float(met.sum() * scenario.step_hours)
+    due = window_end(len(scenario.index), deadline_steps(workload.deadline_hours, scenario.step_hours))
+    return np.clip(done_cumulative[due] - arrived_before, 0.0, arrivals)
 
 
-def _hub_energy_metrics(scenario: Scenario, flows: pd.DataFrame) -> pd.DataFrame:
-    """Additive per-hub quantities (energies [MWh], emissions [t], cost [CNY], green energy)."""
-    dt = scenario.step_hours
+_ADDITIVE = ("it_energy_mwh", "facility_energy_mwh", "renewable_available_mwh", "renewable_used_mwh",
+             "curtailed_mwh", "grid_import_mwh", "green_mwh", "carbon_t", "cost_cny", "migrated_it_mwh",
+             "network_tb", "arrived_mwh", "met_mwh")
+"""Quantities that add over hubs and steps (``green_mwh``, ``arrived_mwh`` and ``met_mwh`` make the
+shares)."""
+
+
+def _row_quantities(scenario: Scenario, flows: pd.DataFrame) -> pd.DataFrame:
+    """Each flows row (hub, step; sorted by hub in scenario order, then time) as energies [MWh],
+    emissions [t], cost [CNY], data [TB], import power [MW] and the deferrable work that arrived at its
+    origin hub in that step and met its deadline [MWh]."""
+    order = pd.Categorical(flows["hub"], categories=list(scenario.hubs), ordered=True)
+    flows = flows.assign(_order=order).sort_values(["_order", "time"], kind="stable").reset_index(drop=True)
+    mwh = scenario.step_hours / _KWH_PER_MWH
+    import_kw = flows["grid_import_kw"].to_numpy(dtype=float)
     frame = pd.DataFrame({
-        "hub": flows["hub"],
-        "it_energy_mwh": flows["it_kw"],
-        "facility_energy_mwh": flows["facility_kw"],
-        "renewable_available_mwh": flows["solar_kw"] + flows["wind_kw"],
-        "renewable_used_mwh": flows["renewable_used_kw"],
-        "curtailed_mwh": flows["curtailed_kw"],
-        "grid_import_mwh": flows["grid_import_kw"],
-        "green_mwh": green_power_kw(scenario, flows),
-        "carbon_t": flows["grid_import_kw"] * flows["carbon_g_per_kwh"] * _KWH_PER_MWH / _G_PER_T,
-        "cost_cny": flows["grid_import_kw"] * flows["price_cny_per_kwh"] * _KWH_PER_MWH,
+        "hub": flows["hub"], "time": flows["time"],
+        "it_energy_mwh": flows["it_kw"] * mwh,
+        "facility_energy_mwh": flows["facility_kw"] * mwh,
+        "renewable_available_mwh": (flows["solar_kw"] + flows["wind_kw"]) * mwh,
+        "renewable_used_mwh": flows["renewable_used_kw"] * mwh,
+        "curtailed_mwh": flows["curtailed_kw"] * mwh,
+        "grid_import_mwh": import_kw * mwh,
+        "green_mwh": green_power_kw(scenario, flows) * mwh,
+        "carbon_t": import_kw * flows["carbon_g_per_kwh"] * scenario.step_hours / _G_PER_T,
+        "cost_cny": import_kw * flows["price_cny_per_kwh"] * scenario.step_hours,
+        "import_mw": import_kw / _KWH_PER_MWH,
     })
-    migrated = np.zeros(len(flows))
+    step = scenario.index.get_indexer(flows["time"])
+    hub = flows["hub"].to_numpy()
+    migrated, arrived, met = (np.zeros(len(flows)) for _ in range(3))
     network = np.zeros(len(flows))
     for workload in scenario.workloads:
-        away = (flows["hub"] != workload.origin).to_numpy() * flows[f"{workload.name}_it_kw"].to_numpy()
+        away = (hub != workload.origin) * flows[f"{workload.name}_it_kw"].to_numpy(dtype=float) * mwh
         migrated += away
         network += away * workload.data_tb_per_mwh
-    frame["migrated_it_mwh"] = migrated
-    frame["network_tb"] = network
-    sums = frame.groupby("hub", sort=False).sum() * dt / _KWH_PER_MWH
-    return sums.reindex(list(scenario.hubs), fill_value=0.0)
+        at_origin = hub == workload.origin
+        arrivals = workload.arrival_it_kw.reindex(scenario.index, fill_value=0.0).to_numpy(dtype=float)
+        arrived += np.where(at_origin, arrivals[step], 0.0) * mwh
+        met += np.where(at_origin, deadline_met_kw(scenario, flows, workload)[step], 0.0) * mwh
+    return frame.assign(migrated_it_mwh=migrated, network_tb=network, arrived_mwh=arrived, met_mwh=met)
 
 
-def _finish(values: dict, carbon_price: float) -> dict:
-    """Shares from sums, the carbon cost, and metrics in DESIGN.md order."""
-    facility = values["facility_energy_mwh"]
-    values["green_share_hourly"] = values.pop("green_mwh") / facility if facility > 0 else 1.0
-    values["green_share_annual"] = (min(1.0, values["renewable_available_mwh"] / facility)
-                                    if facility > 0 else 1.0)
-    if carbon_price > 0:
-        values["carbon_cost_cny"] = carbon_price * values["carbon_t"]
-    return {name: float(values[name]) for name in METRIC_UNITS if name in values}
+def _ratio(numerator: pd.Series, denominator: pd.Series) -> np.ndarray:
+    """``numerator / denominator``, 1 where the denominator is 0 (nothing to serve: all of it green)."""
+    top, bottom = numerator.to_numpy(dtype=float), denominator.to_numpy(dtype=float)
+    return np.divide(top, bottom, out=np.ones_like(top), where=bottom > 0)
 
 
-def metrics(scenario: Scenario, schedule: Schedule) -> dict:
-    """All metrics of a schedule, in total and per hub.
+def statistics(scenario: Scenario, schedule: Schedule, *, by: str = "total") -> pd.Series | pd.DataFrame:
+    """Every metric of a schedule, in total, per hub or per step (the one metrics API).
+
+    Every policy's schedule (coordinated, baseline, operated, ...) is scored by this function with the
+    same arguments; study results call it as ``result.metrics(policy, by=...)``.
 
     Parameters
     ----------
     scenario : Scenario
         The scenario that was scheduled.
     schedule : Schedule
-        The coordinated or baseline schedule.
+        Any schedule of it.
+    by : {"total", "hub", "step"}
+        ``"total"``: over all hubs and steps; ``"hub"``: per hub over the horizon; ``"step"``: per step
+        over all hubs (energies are those of the step; ``peak_import_mw`` is the step's import;
+        ``deadline_met_share`` is that of the work arriving in the step).
+
+    Returns
+    -------
+    pandas.Series or pandas.DataFrame
+        ``"total"``: a Series indexed by metric; ``"hub"``: hub x metric; ``"step"``: time (UTC) x
+        metric. Names and units are those of :data:`METRIC_UNITS` (also in ``.attrs["units"]``); the
+        module docstring defines them.
+
+    Raises
+    ------
+    ValueError
+        ``by`` is not one of :data:`GROUPINGS`.
+    """
+    if by not in GROUPINGS:
+        raise ValueError(f"by: expected one of {GROUPINGS}, got {by!r}")
+    rows = _row_quantities(scenario, schedule.flows)
+    group = {"total": pd.Series("total", index=rows.index), "hub": rows["hub"], "step": rows["time"]}[by]
+    sums = rows[list(_ADDITIVE)].groupby(group.to_numpy(), sort=False).sum()
+    per_step = rows["import_mw"].groupby([group.to_numpy(), rows["time"].to_numpy()], sort=False).sum()
+    sums["peak_import_mw"] = per_step.groupby(level=0, sort=False).max()
+    sums["green_share_hourly"] = _ratio(sums["green_mwh"], sums["facility_energy_mwh"])
+    sums["green_share_annual"] = np.minimum(
+        1.0, _ratio(sums["renewable_available_mwh"], sums["facility_energy_mwh"]))
+    sums["deadline_met_share"] = _ratio(sums["met_mwh"], sums["arrived_mwh"])
+    carbon_price = scenario.objective.carbon_price_cny_per_t
+    if carbon_price > 0:
+        sums["carbon_cost_cny"] = carbon_price * sums["carbon_t"]
+    table = sums[[name for name in METRIC_UNITS if name in sums]].astype(float)
+    table.attrs["units"] = {name: METRIC_UNITS[name] for name in table.columns}
+    if by == "total":
+        totals = table.iloc[0].rename(None)
+        totals.attrs["units"] = table.attrs["units"]
+        return totals
+    if by == "hub":
+        return table.reindex(list(scenario.hubs)).rename_axis("hub")
+    return table.reindex(scenario.index).rename_axis("time")
+
+
+def metrics(scenario: Scenario, schedule: Schedule) -> dict:
+    """All metrics of a schedule, in total and per hub, as one JSON-ready block.
+
+    The block of ``summary.json``: :func:`statistics` by ``"total"`` and by ``"hub"``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario that was scheduled.
+    schedule : Schedule
+        The coordinated, baseline or any other schedule.
 
     Returns
     -------
@@ -166,32 +240,10 @@ def metrics(scenario: Scenario, schedule: Schedule) -> dict:
         ``{metric: value, ..., "hubs": {hub: {metric: value}}}`` with the names and units of
         :data:`METRIC_UNITS` (module docstring for the definitions).
     """
-    flows = schedule.flows
-    carbon_price = scenario.objective.carbon_price_cny_per_t
-    sums = _hub_energy_metrics(scenario, flows)
-    peak_kw = flows.groupby("hub", sort=False)["grid_import_kw"].max().reindex(list(scenario.hubs),
-                                                                             fill_value=0.0)
-    total_peak_kw = flows.groupby("time")["grid_import_kw"].sum().max() if len(flows) else 0.0
-
-    arrived = dict.fromkeys(scenario.hubs, 0.0)
-    met = dict.fromkeys(scenario.hubs, 0.0)
-    for workload in scenario.workloads:
-        arrived[workload.origin] += float(workload.arrival_it_kw.sum()) * scenario.step_hours
-        met[workload.origin] += deadline_met_energy_kwh(scenario, schedule, workload)
-
-    def met_share(arrived_kwh: float, met_kwh: float) -> float:
-        return met_kwh / arrived_kwh if arrived_kwh > 0 else 1.0
-
-    hubs = {}
-    for name in scenario.hubs:
-        values = sums.loc[name].to_dict()
-        values["peak_import_mw"] = peak_kw[name] / _KWH_PER_MWH
-        values["deadline_met_share"] = met_share(arrived[name], met[name])
-        hubs[name] = _finish(values, carbon_price)
-    totals = sums.sum().to_dict()
-    totals["peak_import_mw"] = total_peak_kw / _KWH_PER_MWH
-    totals["deadline_met_share"] = met_share(sum(arrived.values()), sum(met.values()))
-    return {**_finish(totals, carbon_price), "hubs": hubs}
+    totals = statistics(scenario, schedule, by="total")
+    hubs = statistics(scenario, schedule, by="hub")
+    per_hub = {hub: {name: float(value) for name, value in row.items()} for hub, row in hubs.iterrows()}
+    return {**{name: float(value) for name, value in totals.items()}, "hubs": per_hub}
 
 
 def gains(coordinated: dict, baseline: dict) -> dict:

@@ -1,10 +1,11 @@
 """The layers of the engine: imports point one way, and no module imports itself in a cycle.
 
-inputs -> model / simulate -> metrics -> studies -> outputs -> cli (``engine.errors`` below them all,
-``engine.schedule`` -- the schedule every policy returns -- between the inputs and the model). A module
-may import its own layer and the layers below it, never one above; ``model`` and ``simulate`` are
-siblings that do not import each other. Type-checking imports count. ``weather`` never imports
-``engine``. The package ``engine/__init__.py`` (the lazy public API) is outside the layers.
+inputs -> model / simulate -> metrics -> studies -> outputs -> cli (``engine.errors`` and
+``engine.atomic``, the atomic file writes, below them all, ``engine.schedule`` -- the schedule every
+policy returns -- between the inputs and the model). A module may import its own layer and the layers
+below it, never one above; ``model`` and ``simulate`` are siblings that do not import each other.
+Type-checking imports count. ``weather`` never imports ``engine``. The package ``engine/__init__.py``
+(the lazy public API) is outside the layers.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("engine.errors",),
+    ("engine.errors", "engine.atomic"),
     ("engine.inputs",),
     ("engine.schedule",),
     ("engine.model", "engine.simulate"),

@@ -14,7 +14,9 @@ import pytest
 
 from engine.cli import DEFAULT_SCENARIO
 from engine.inputs.scenario_file import load_scenario
-from engine.studies.run import RunResult, run, write_outputs
+from engine.outputs.files import write_outputs
+from engine.studies.result import StudyResult
+from engine.studies.run import run
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SCENARIOS = sorted(path for path in EXAMPLES.glob("*.toml")
@@ -22,7 +24,7 @@ SCENARIOS = sorted(path for path in EXAMPLES.glob("*.toml")
 
 
 @cache
-def _run(path: Path) -> RunResult:
+def _run(path: Path) -> StudyResult:
     """Each example is solved once per test session."""
     return run(load_scenario(path))
 
@@ -39,8 +41,8 @@ def test_the_packaged_default_is_the_east_west_example():
 def test_example_runs(path, tmp_path):
     result = _run(path)
     scenario = result.scenario
-    assert result.coordinated.status == "optimal"
-    coordinated, baseline = result.coordinated_metrics, result.baseline_metrics
+    assert result.solver.status == "optimal"
+    coordinated, baseline = result.metrics(), result.metrics("baseline")
     assert coordinated["deadline_met_share"] == pytest.approx(1.0, abs=1e-6)
     objective_metric = {"cost": "cost_cny", "carbon": "carbon_t", "grid": "grid_import_mwh"}[
         scenario.objective.minimize]
@@ -56,6 +58,6 @@ def test_east_west_moves_work_west_and_gains():
     result = _run(EXAMPLES / "east_west.toml")
     scenario = result.scenario
     assert len(scenario.index) == 336
-    assert result.coordinated_metrics["migrated_it_mwh"] > 0.0
-    assert result.gains["cost_cny"] < 0.0
-    assert result.gains["green_share_hourly"] > 0.0
+    assert result.metrics()["migrated_it_mwh"] > 0.0
+    assert result.gains()["cost_cny"] < 0.0
+    assert result.gains()["green_share_hourly"] > 0.0

@@ -33,8 +33,6 @@ SVG made with matplotlib's object API (no pyplot state) and embedded inline; the
 from __future__ import annotations
 
 import html
-import io
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -44,8 +42,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from engine.errors import ScenarioError
-from engine.outputs.report import METRIC_LABELS, html_page, metric_unit
-from engine.studies.sweep import STATUS_DONE, STATUS_FAILED, Sweep
+from engine.outputs.files import write_csv, write_html, write_parquet
+from engine.outputs.html import page, svg, table
+from engine.outputs.text import METRIC_LABELS, metric_unit
+from engine.studies.sweep import STATUS_DONE, STATUS_FAILED, Sweep, SweepResult
 
 DEFAULT_Y = ("coordinated_cost_cny", "gain_cost_cny", "coordinated_green_share_hourly")
 """Charts drawn when the sweep file names none (those present in the table)."""
@@ -54,19 +54,6 @@ PLOT_KEYS = ("title", "x", "y", "series", "y_factor", "x_label", "y_label", "sav
 """Keys of one ``[[report.plots]]`` table."""
 
 _PREFIXES = {"coordinated_": "coordinated", "baseline_": "baseline", "gain_": "gain"}
-_SVG_PREAMBLE = re.compile(r"^.*?(?=<svg)", re.DOTALL)
-_SVG_NAMESPACES = re.compile(r'\s+xmlns(:xlink)?="[^"]*"')
-
-_CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em auto; max-width: 1150px;
-       color: #1a1a1a; padding: 0 1em; }
-h1 { font-size: 1.5em; margin-bottom: 0.2em; } h2 { font-size: 1.15em; margin-top: 1.8em; }
-.meta, .note { color: #555; font-size: 0.88em; }
-table { border-collapse: collapse; font-size: 0.85em; }
-th, td { border-bottom: 1px solid #e4e4e4; padding: 0.25em 0.6em; text-align: right; }
-td.text, th.text { text-align: left; }
-svg { max-width: 100%; height: auto; }
-"""
 
 
 def column_label(column: str) -> str:
@@ -79,17 +66,6 @@ def column_label(column: str) -> str:
         if column.startswith(prefix) and metric in METRIC_LABELS:
             return f"{METRIC_LABELS[metric]}, {word} [{metric_unit(metric)}]"
     return column
-
-
-def _svg(figure: Figure, prefix: str) -> str:
-    """A figure as inline SVG with element ids made unique on the page."""
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight",
-                   metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
-    svg = _SVG_NAMESPACES.sub("", _SVG_PREAMBLE.sub("", buffer.getvalue(), count=1))
-    svg = re.sub(r'id="', f'id="{prefix}-', svg)
-    svg = re.sub(r"url\(#", f"url(#{prefix}-", svg)
-    return re.sub(r'href="#', f'href="#{prefix}-', svg)
 
 
 def check_report(sweep: Sweep) -> list[dict]:
@@ -226,7 +202,7 @@ def _chart(table: pd.DataFrame, plot: Mapping[str, Any], number: int) -> str:
         axes.legend(fontsize="small")
     note = ('<p class="note">Points that share x and series but differ in another swept key are averaged.'
             "</p>" if averaged else "")
-    return f"<h2>{title}</h2>{_svg(figure, f'plot{number}')}{note}"
+    return f"<h2>{title}</h2>{svg(figure, f'plot{number}', tight=True)}{note}"
 
 
 def _cell(value: Any) -> str:
@@ -234,22 +210,18 @@ def _cell(value: Any) -> str:
         if np.isnan(value):
             return ""
         return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.4g}"
-    return html.escape("" if value is None or value is pd.NA else str(value))
+    return "" if value is None or value is pd.NA else str(value)
 
 
-def _results_table(sweep: Sweep, table: pd.DataFrame) -> str:
+def _results_table(sweep: Sweep, results: pd.DataFrame) -> str:
     columns = ["point", *sweep.axes, "status", "solver_status", "solve_seconds",
                *[c for c in ("coordinated_cost_cny", "gain_cost_cny", "coordinated_green_share_hourly",
-                             "coordinated_carbon_t") if c in table.columns]]
+                             "coordinated_carbon_t") if c in results.columns]]
     text = {"status", "solver_status",
-            *[column for column in sweep.axes if not pd.api.types.is_numeric_dtype(table[column])]}
-    head = "".join(f'<th class="{"text" if c in text else ""}">{html.escape(column_label(c))}</th>'
-                   for c in columns)
-    rows = []
-    for _, row in table.iterrows():
-        cells = "".join(f'<td class="{"text" if c in text else ""}">{_cell(row[c])}</td>' for c in columns)
-        rows.append(f"<tr>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            *[column for column in sweep.axes if not pd.api.types.is_numeric_dtype(results[column])]}
+    return table([html.escape(column_label(c)) for c in columns],
+                 ([_cell(row[c]) for c in columns] for _, row in results.iterrows()),
+                 text_columns=[number for number, c in enumerate(columns) if c in text])
 
 
 def _failures(table: pd.DataFrame) -> str:
@@ -286,25 +258,24 @@ def render_sweep_report(sweep: Sweep, table: pd.DataFrame) -> str:
     sections += ["<h2>Points</h2>", _results_table(sweep, table), _failures(table),
                  '<p class="note">Gain = coordinated minus running as usual (negative cost and carbon are '
                  "savings). The full table is in results.csv / results.parquet.</p>"]
-    body = "\n".join(section for section in sections if section)
-    return html_page(f"suandian sweep — {title}", body, css=_CSS)
+    return page(f"suandian sweep — {title}", sections)
 
 
-def write_sweep_report(sweep: Sweep, table: pd.DataFrame, path: str | Path) -> Path:
-    """Write the HTML report of a sweep.
+def write_sweep_outputs(sweep: Sweep, result: SweepResult) -> dict[str, Path]:
+    """Write a sweep's results table and report into its output folder.
 
     Parameters
     ----------
     sweep : Sweep
-    table : pandas.DataFrame
-        The results table.
-    path : str or pathlib.Path
-        Output file (``report.html``).
+    result : SweepResult
+        What :func:`engine.studies.sweep.run_sweep` did (its ``out_dir`` holds ``points/``).
 
     Returns
     -------
-    pathlib.Path
+    dict of str to pathlib.Path
+        ``{"parquet": results.parquet, "csv": results.csv, "report": report.html}``.
     """
-    path = Path(path)
-    path.write_text(render_sweep_report(sweep, table), encoding="utf-8")
-    return path
+    folder = Path(result.out_dir)
+    return {"parquet": write_parquet(folder / "results.parquet", result.table),
+            "csv": write_csv(folder / "results.csv", result.table, float_format=None),
+            "report": write_html(folder / "report.html", render_sweep_report(sweep, result.table))}

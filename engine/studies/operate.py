@@ -45,11 +45,9 @@ missed deadlines. Relaxed plans are counted in ``replans["relaxed"]``.
 from __future__ import annotations
 
 import dataclasses
-import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -58,14 +56,11 @@ from engine.errors import InfeasibleError, ScenarioError
 from engine.inputs.arrays import ModelData, scenario_data
 from engine.inputs.deadlines import deadline_steps
 from engine.inputs.scenario import Scenario
-from engine.metrics import gains, metrics
 from engine.model import CoSchedulingModel, solve
-from engine.outputs.report import write_operation_report
 from engine.schedule import Schedule, flows_frame, objective_value
 from engine.simulate.baseline import run_baseline
 from engine.simulate.settle import HubLimits, settle
-from engine.studies.run import RunResult, local_iso_times, schedule_table
-from engine.studies.run import summary as run_summary
+from engine.studies.result import OperationOutcome, SolverInfo, StudyResult
 from weather.forecast import ForecastErrorModel, ForecastSet, day_ahead_forecast, day_ahead_skill
 
 PAD_WEIGHT_FACTOR = 10.0
@@ -77,55 +72,6 @@ BISECTION_STEPS = 6
 
 _PLAN_COLUMNS = ("pue", "renewable_used_kw", "grid_import_kw", "battery_charge_kw",
                  "battery_discharge_kw")
-
-
-@dataclass(frozen=True)
-class OperationResult:
-    """The outcome of rolling operation.
-
-    Attributes
-    ----------
-    scenario : Scenario
-        The scenario operated (its series are the actuals).
-    operated, perfect_foresight, baseline : Schedule
-        What was actually done (settled, ``kind="operated"``, extra column ``unserved_kw``); the one-shot
-        schedule on the actuals; running as usual.
-    operated_metrics, perfect_foresight_metrics, baseline_metrics : dict
-        :func:`engine.metrics.metrics` of each.
-    gains : dict
-        Operated minus baseline (:func:`engine.metrics.gains`).
-    forecast : dict
-        ``{"hubs": {hub: day-ahead skill}, "quantile": q or None, "issue_hour", "seed", "source"}``.
-    replans : dict
-        ``count``, ``mean_seconds``, ``max_seconds`` (update + solve of each re-plan, the first one
-        including the compile), ``first_seconds``, ``relaxed``.
-    settlement : dict
-        ``postponed_it_mwh``: planned flexible IT that settlement could not run (grid cap) and carried
-        as backlog; ``unserved_firm_mwh``: firm facility energy left unserved [MWh].
-    planned_renewable_kw : pandas.DataFrame
-        The renewables each committed step was planned on (time x hub) [kW].
-    plan_log : pandas.DataFrame
-        One row per planning time (``time``): ``seconds``, ``relaxed`` and the initial state of charge
-        of each battery hub the plan started from, ``<hub>_initial_soc_kwh`` [kWh].
-    settings : dict
-        ``issue_hour``, ``lookahead_hours``, ``replan_hours``, ``quantile``, ``forecast_seed``,
-        ``planning_times`` (ISO local).
-    """
-
-    scenario: Scenario
-    operated: Schedule
-    perfect_foresight: Schedule
-    baseline: Schedule
-    operated_metrics: dict
-    perfect_foresight_metrics: dict
-    baseline_metrics: dict
-    gains: dict
-    forecast: dict
-    replans: dict
-    settlement: dict
-    planned_renewable_kw: pd.DataFrame
-    plan_log: pd.DataFrame
-    settings: dict
 
 
 def _check_hours(name: str, hours: float, step_hours: float) -> int:
@@ -350,10 +296,144 @@ def planning_steps(scenario: Scenario, issue_hour: int, replan_steps: int) -> np
     return np.unique(np.concatenate([[0], later])).astype(int)
 
 
+def _check_operation(scenario: Scenario, issue_hour: int, lookahead_hours: float, replan_hours: float,
+                     quantile: float | None) -> tuple[int, np.ndarray]:
+    """Look-ahead steps and planning steps of an operation, after checking its settings."""
+    dt = scenario.step_hours
+    lookahead = _check_hours("lookahead_hours", lookahead_hours, dt)
+    replan = _check_hours("replan_hours", replan_hours, dt)
+    if replan > lookahead:
+        raise ScenarioError(f"replan_hours: expected at most lookahead_hours ({lookahead_hours:g} h), got "
+                            f"{replan_hours:g} h; commit no more than each plan covers")
+    if quantile is not None and not 0.0 < quantile < 1.0:
+        raise ScenarioError(f"quantile: expected a probability strictly between 0 and 1, got {quantile!r}; "
+                            "pass e.g. 0.1 for cautious planning")
+    starts = planning_steps(scenario, issue_hour, replan)
+    if len(starts) > 1 and starts[1] > lookahead:
+        raise ScenarioError(f"lookahead_hours: expected at least the {starts[1] * dt:g} h from the scenario "
+                            f"start to the first {issue_hour}:00 issue, got {lookahead_hours:g} h; "
+                            "lengthen the look-ahead")
+    return lookahead, starts
+
+
+def _planning_forecasts(forecasts: Mapping[str, ForecastSet], scenario: Scenario,
+                        quantile: float | None) -> dict[str, ForecastSet]:
+    """The forecasts the plans use: the point forecasts, or their ``quantile``."""
+    missing = [name for name in scenario.hubs if name not in forecasts]
+    if missing:
+        raise ScenarioError(f"forecasts: expected a ForecastSet for every hub, missing {missing}; pass one "
+                            "per hub or leave forecasts out for the offline error model")
+    if quantile is None:
+        return dict(forecasts)
+    return {name: dataclasses.replace(fs, **fs.quantiles((quantile,))[quantile])
+            for name, fs in forecasts.items()}
+
+
+_SETTLED = ("renewable_used_kw", "curtailed_kw", "grid_import_kw", "battery_charge_kw",
+            "battery_discharge_kw", "battery_soc_kwh", "it_kw", "facility_kw", "unserved_kw")
+"""Settled flows of every committed step."""
+
+
+@dataclass
+class _Rolled:
+    """What rolling operation accumulates: settled flows, plans, timings (arrays are steps x hubs)."""
+
+    settled: dict
+    workload_it_kw: np.ndarray
+    planned_renewable_kw: np.ndarray
+    seconds: list
+    relaxed: list
+    initial_soc: list
+    status: str = ""
+    postponed_kwh: float = 0.0
+
+
+def _roll(scenario: Scenario, planner: RollingPlanner, planning: Mapping[str, ForecastSet],
+          starts: np.ndarray, solver: str) -> _Rolled:
+    """Plan at every planning step, commit up to the next one and settle on the actual renewables."""
+    dt, total, n_hubs = scenario.step_hours, len(scenario.index), len(scenario.hubs)
+    lookahead, n_work = planner.steps, len(scenario.workloads)
+    actual = {name: hub.series[["solar_kw", "wind_kw"]] for name, hub in scenario.hubs.items()}
+    actual_renewable = np.column_stack([a["solar_kw"] + a["wind_kw"] for a in actual.values()])
+    limits = HubLimits.of(scenario)
+    soc = np.array([h.battery.initial_soc * h.battery.energy_kwh if h.battery else 0.0
+                    for h in scenario.hubs.values()])
+    done = np.zeros(n_work)
+    rolled = _Rolled(settled={name: np.zeros((total, n_hubs)) for name in _SETTLED},
+                     workload_it_kw=np.zeros((total, n_hubs, n_work)),
+                     planned_renewable_kw=np.zeros((total, n_hubs)), seconds=[], relaxed=[], initial_soc=[])
+    for start, end in zip(starts, np.append(starts[1:], total), strict=True):
+        real = min(lookahead, total - start)
+        renewable = np.column_stack([_forecast_window(planning[name], actual[name], start, real, dt)
+                                     for name in scenario.hubs])
+        started = time.perf_counter()
+        plan, relaxed = planner.plan(start, renewable, done, soc, solver)
+        rolled.seconds.append(time.perf_counter() - started)
+        rolled.relaxed.append(relaxed)
+        rolled.initial_soc.append(planner.model.data.initial_soc_kwh)
+        rolled.status = plan.status
+        commit, flows = end - start, plan.flows
+        planned = {name: flows[name].to_numpy(float).reshape(n_hubs, lookahead).T[:commit]
+                   for name in _PLAN_COLUMNS}
+        planned["firm_it_kw"] = planner.model.data.firm_it_kw[:commit]
+        planned["workload_it_kw"] = np.stack(
+            [flows[f"{w.name}_it_kw"].to_numpy(float).reshape(n_hubs, lookahead).T[:commit]
+             for w in scenario.workloads], axis=2) if n_work else np.zeros((commit, n_hubs, 0))
+        result = settle(limits, dt, soc, actual_renewable[start:end], planned)
+        for name in _SETTLED:
+            rolled.settled[name][start:end] = getattr(result, name)
+        rolled.workload_it_kw[start:end] = result.workload_it_kw
+        rolled.planned_renewable_kw[start:end] = renewable[:commit]
+        soc = result.battery_soc_kwh[-1]
+        rolled.postponed_kwh += (planned["workload_it_kw"].sum() - result.workload_it_kw.sum()) * dt
+        done = done + result.workload_it_kw.sum(axis=(0, 1)) * dt
+    return rolled
+
+
+def _operated(scenario: Scenario, rolled: _Rolled, planner: RollingPlanner, solver: str) -> Schedule:
+    """The settled schedule of an operation (``kind="operated"``, extra column ``unserved_kw``)."""
+    full = scenario_data(scenario)
+    arrays = {**rolled.settled,
+              "solar_kw": np.column_stack([hub.series["solar_kw"] for hub in scenario.hubs.values()]),
+              "wind_kw": np.column_stack([hub.series["wind_kw"] for hub in scenario.hubs.values()]),
+              "pue": full.pue, "carbon_g_per_kwh": full.carbon_g_per_kwh,
+              "price_cny_per_kwh": full.price_cny_per_kwh}
+    flows = flows_frame(scenario, scenario.index, arrays, rolled.workload_it_kw)
+    return Schedule(kind="operated", flows=flows, status=f"settled ({rolled.status} plans)",
+                    objective=objective_value(scenario, flows), solver=solver.upper(),
+                    build_seconds=planner.model.problem.compilation_time or 0.0,
+                    solve_seconds=float(np.sum(rolled.seconds)))
+
+
+def _outcome(scenario: Scenario, rolled: _Rolled, planner: RollingPlanner, starts: np.ndarray,
+             forecasts: Mapping[str, ForecastSet], settings: dict) -> OperationOutcome:
+    """The re-plan records, settlement totals and forecast skill of an operation."""
+    seconds, dt = rolled.seconds, scenario.step_hours
+    local = scenario.index.tz_convert(scenario.timezone)
+    skill = {name: day_ahead_skill(hub.series[["solar_kw", "wind_kw"]], forecasts[name])
+             for name, hub in scenario.hubs.items()}
+    return OperationOutcome(
+        forecast={"hubs": skill, "quantile": settings["quantile"], "issue_hour": settings["issue_hour"],
+                  "seed": settings["forecast_seed"],
+                  "source": {name: fs.source for name, fs in forecasts.items()}},
+        replans={"count": len(seconds), "mean_seconds": float(np.mean(seconds)),
+                 "max_seconds": float(np.max(seconds)), "first_seconds": float(seconds[0]),
+                 "relaxed": int(np.sum(rolled.relaxed))},
+        settlement={"postponed_it_mwh": rolled.postponed_kwh / 1e3,
+                    "unserved_firm_mwh": float(rolled.settled["unserved_kw"].sum() * dt / 1e3)},
+        planned_renewable_kw=pd.DataFrame(rolled.planned_renewable_kw, columns=list(scenario.hubs),
+                                          index=pd.DatetimeIndex(scenario.index, name="time")),
+        plan_log=pd.DataFrame({"seconds": seconds, "relaxed": rolled.relaxed,
+                               **{f"{name}_initial_soc_kwh": [row[i] for row in rolled.initial_soc]
+                                  for i, name in enumerate(planner.model.battery_hubs)}},
+                              index=pd.DatetimeIndex(scenario.index[starts], name="time")),
+        settings={**settings, "planning_times": [local[i].isoformat() for i in starts]})
+
+
 def operate(scenario: Scenario, *, issue_hour: int = 12, lookahead_hours: float = 48.0,
             replan_hours: float = 24.0, forecast_seed: int = 0, quantile: float | None = None,
             solver: str = "HIGHS", forecasts: Mapping[str, ForecastSet] | None = None,
-            error_model: ForecastErrorModel | None = None) -> OperationResult:
+            error_model: ForecastErrorModel | None = None) -> StudyResult:
     """Operate a scenario rolling: plan on forecasts, commit, settle on actuals (module docstring).
 
     Parameters
@@ -379,7 +459,10 @@ def operate(scenario: Scenario, *, issue_hour: int = 12, lookahead_hours: float 
 
     Returns
     -------
-    OperationResult
+    StudyResult
+        ``kind="operate"``; schedules ``"operated"`` (settled, extra column ``unserved_kw``),
+        ``"perfect_foresight"`` (one solve on the actuals) and ``"baseline"``; :attr:`~StudyResult.operation`
+        holds the forecast skill, re-plan records, settlement totals and settings.
 
     Raises
     ------
@@ -388,180 +471,18 @@ def operate(scenario: Scenario, *, issue_hour: int = 12, lookahead_hours: float 
     engine.errors.InfeasibleError, engine.errors.SolverError
         A look-ahead (even relaxed) or the perfect-foresight schedule cannot be solved.
     """
-    dt = scenario.step_hours
-    lookahead = _check_hours("lookahead_hours", lookahead_hours, dt)
-    replan = _check_hours("replan_hours", replan_hours, dt)
-    if replan > lookahead:
-        raise ScenarioError(f"replan_hours: expected at most lookahead_hours ({lookahead_hours:g} h), got "
-                            f"{replan_hours:g} h; commit no more than each plan covers")
-    if quantile is not None and not 0.0 < quantile < 1.0:
-        raise ScenarioError(f"quantile: expected a probability strictly between 0 and 1, got {quantile!r}; "
-                            "pass e.g. 0.1 for cautious planning")
-    starts = planning_steps(scenario, issue_hour, replan)
-    total = len(scenario.index)
-    if len(starts) > 1 and starts[1] > lookahead:
-        raise ScenarioError(f"lookahead_hours: expected at least the {starts[1] * dt:g} h from the scenario "
-                            f"start to the first {issue_hour}:00 issue, got {lookahead_hours:g} h; "
-                            "lengthen the look-ahead")
+    lookahead, starts = _check_operation(scenario, issue_hour, lookahead_hours, replan_hours, quantile)
     if forecasts is None:
         forecasts = default_forecasts(scenario, issue_hour=issue_hour, seed=forecast_seed,
                                       error_model=error_model,
                                       horizon_hours=max(lookahead_hours + 24.0, 48.0 - issue_hour))
-    missing = [name for name in scenario.hubs if name not in forecasts]
-    if missing:
-        raise ScenarioError(f"forecasts: expected a ForecastSet for every hub, missing {missing}; pass one "
-                            "per hub or leave forecasts out for the offline error model")
-    planning = dict(forecasts)
-    if quantile is not None:
-        planning = {name: dataclasses.replace(fs, **fs.quantiles((quantile,))[quantile])
-                    for name, fs in forecasts.items()}
-
-    hub_names = list(scenario.hubs)
-    actual = {name: hub.series[["solar_kw", "wind_kw"]] for name, hub in scenario.hubs.items()}
-    actual_renewable = np.column_stack([a["solar_kw"] + a["wind_kw"] for a in actual.values()])
-    limits = HubLimits.of(scenario)
+    planning = _planning_forecasts(forecasts, scenario, quantile)
     planner = RollingPlanner(scenario, lookahead)
-    n_hubs, n_work = len(hub_names), len(scenario.workloads)
-    soc = np.array([h.battery.initial_soc * h.battery.energy_kwh if h.battery else 0.0
-                    for h in scenario.hubs.values()])
-    done = np.zeros(n_work)
-    names = ("renewable_used_kw", "curtailed_kw", "grid_import_kw", "battery_charge_kw",
-             "battery_discharge_kw", "battery_soc_kwh", "it_kw", "facility_kw", "unserved_kw")
-    settled = {name: np.zeros((total, n_hubs)) for name in names}
-    workload_it = np.zeros((total, n_hubs, n_work))
-    planned_renewable = np.zeros((total, n_hubs))
-    seconds, relaxed_flags, initial_soc, status, postponed_kwh = [], [], [], "", 0.0
-    ends = np.append(starts[1:], total)
-    for start, end in zip(starts, ends, strict=True):
-        real = min(lookahead, total - start)
-        renewable = np.column_stack([
-            _forecast_window(planning[name], actual[name], start, real, dt) for name in hub_names])
-        started = time.perf_counter()
-        plan, relaxed = planner.plan(start, renewable, done, soc, solver)
-        seconds.append(time.perf_counter() - started)
-        relaxed_flags.append(relaxed)
-        initial_soc.append(planner.model.data.initial_soc_kwh)
-        status = plan.status
-        commit = end - start
-        flows = plan.flows
-        planned = {name: flows[name].to_numpy(float).reshape(n_hubs, lookahead).T[:commit]
-                   for name in _PLAN_COLUMNS}
-        planned["firm_it_kw"] = planner.model.data.firm_it_kw[:commit]
-        planned["workload_it_kw"] = np.stack(
-            [flows[f"{w.name}_it_kw"].to_numpy(float).reshape(n_hubs, lookahead).T[:commit]
-             for w in scenario.workloads], axis=2) if n_work else np.zeros((commit, n_hubs, 0))
-        result = settle(limits, dt, soc, actual_renewable[start:end], planned)
-        for name in names:
-            settled[name][start:end] = getattr(result, name)
-        workload_it[start:end] = result.workload_it_kw
-        planned_renewable[start:end] = renewable[:commit]
-        soc = result.battery_soc_kwh[-1]
-        postponed_kwh += (planned["workload_it_kw"].sum() - result.workload_it_kw.sum()) * dt
-        done = done + result.workload_it_kw.sum(axis=(0, 1)) * dt
-
-    full = scenario_data(scenario)
-    arrays = {**settled, "solar_kw": np.column_stack([a["solar_kw"] for a in actual.values()]),
-              "wind_kw": np.column_stack([a["wind_kw"] for a in actual.values()]), "pue": full.pue,
-              "carbon_g_per_kwh": full.carbon_g_per_kwh, "price_cny_per_kwh": full.price_cny_per_kwh}
-    flows = flows_frame(scenario, scenario.index, arrays, workload_it)
-    operated = Schedule(kind="operated", flows=flows, status=f"settled ({status} plans)",
-                        objective=objective_value(scenario, flows), solver=solver.upper(),
-                        build_seconds=planner.model.problem.compilation_time or 0.0,
-                        solve_seconds=float(np.sum(seconds)))
-    perfect = solve(scenario, solver=solver)
-    baseline = run_baseline(scenario)
-    operated_metrics, baseline_metrics = metrics(scenario, operated), metrics(scenario, baseline)
-    local = scenario.index.tz_convert(scenario.timezone)
-    skill = {name: day_ahead_skill(actual[name], forecasts[name]) for name in hub_names}
-    return OperationResult(
-        scenario=scenario, operated=operated, perfect_foresight=perfect, baseline=baseline,
-        operated_metrics=operated_metrics, perfect_foresight_metrics=metrics(scenario, perfect),
-        baseline_metrics=baseline_metrics, gains=gains(operated_metrics, baseline_metrics),
-        forecast={"hubs": skill, "quantile": quantile, "issue_hour": issue_hour, "seed": forecast_seed,
-                  "source": {name: fs.source for name, fs in forecasts.items()}},
-        replans={"count": len(seconds), "mean_seconds": float(np.mean(seconds)),
-                 "max_seconds": float(np.max(seconds)), "first_seconds": float(seconds[0]),
-                 "relaxed": int(np.sum(relaxed_flags))},
-        settlement={"postponed_it_mwh": postponed_kwh / 1e3,
-                    "unserved_firm_mwh": float(settled["unserved_kw"].sum() * dt / 1e3)},
-        planned_renewable_kw=pd.DataFrame(planned_renewable, columns=hub_names,
-                                          index=pd.DatetimeIndex(scenario.index, name="time")),
-        plan_log=pd.DataFrame({"seconds": seconds, "relaxed": relaxed_flags,
-                               **{f"{name}_initial_soc_kwh": [row[i] for row in initial_soc]
-                                  for i, name in enumerate(planner.model.battery_hubs)}},
-                              index=pd.DatetimeIndex(scenario.index[starts], name="time")),
-        settings={"issue_hour": issue_hour, "lookahead_hours": lookahead_hours, "replan_hours": replan_hours,
-                  "quantile": quantile, "forecast_seed": forecast_seed,
-                  "planning_times": [local[i].isoformat() for i in starts]})
-
-
-def operation_summary(result: OperationResult) -> dict:
-    """The content of ``summary.json`` of ``suandian operate``.
-
-    Returns
-    -------
-    dict
-        ``scenario`` (as ``suandian run`` writes it, plus ``operation`` settings), metric blocks
-        ``operated``, ``perfect_foresight``, ``baseline``, ``gains`` (operated - baseline), ``forecast``
-        (day-ahead skill per hub), ``replans`` (``count``, ``mean_seconds``, ``max_seconds``, ...),
-        ``settlement`` and ``solver``.
-    """
-    one_shot = RunResult(scenario=result.scenario, coordinated=result.perfect_foresight,
-                         baseline=result.baseline, coordinated_metrics=result.perfect_foresight_metrics,
-                         baseline_metrics=result.baseline_metrics, gains=result.gains)
-    scenario_block = {**run_summary(one_shot)["scenario"], "operation": result.settings}
-    perfect = result.perfect_foresight
-    return {
-        "scenario": scenario_block,
-        "operated": result.operated_metrics,
-        "perfect_foresight": result.perfect_foresight_metrics,
-        "baseline": result.baseline_metrics,
-        "gains": result.gains,
-        "forecast": result.forecast,
-        "replans": result.replans,
-        "settlement": result.settlement,
-        "solver": {
-            "name": result.operated.solver,
-            "status": result.operated.status,
-            "seconds": result.operated.solve_seconds,
-            "operated_objective": result.operated.objective,
-            "perfect_foresight_objective": perfect.objective,
-            "perfect_foresight_seconds": perfect.build_seconds + perfect.solve_seconds,
-            "baseline_objective": result.baseline.objective,
-        },
-    }
-
-
-def write_operation_outputs(result: OperationResult, out_dir: str | Path) -> dict[str, Path]:
-    """Write ``summary.json``, ``schedule.csv`` (what was actually done), ``forecast.csv`` and
-    ``report.html`` into a folder.
-
-    Parameters
-    ----------
-    result : OperationResult
-        The operation to write.
-    out_dir : str or pathlib.Path
-        Output folder; created if missing, files in it are overwritten.
-
-    Returns
-    -------
-    dict of str to pathlib.Path
-        ``{"summary": ..., "schedule": ..., "forecast": ..., "report": ...}``.
-    """
-    folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = {"summary": folder / "summary.json", "schedule": folder / "schedule.csv",
-             "forecast": folder / "forecast.csv", "report": folder / "report.html"}
-    paths["summary"].write_text(json.dumps(operation_summary(result), ensure_ascii=False, indent=2,
-                                           default=str) + "\n", encoding="utf-8")
-    scenario = result.scenario
-    schedule_table(scenario, result.operated).to_csv(paths["schedule"], index=False, float_format="%.3f")
-    planned = result.planned_renewable_kw.stack().rename("planned_renewable_kw").reset_index()
-    planned.columns = ["time", "hub", "planned_renewable_kw"]
-    flows = result.operated.flows
-    table = planned.merge(flows[["time", "hub", "solar_kw", "wind_kw"]], on=["time", "hub"])
-    table["actual_renewable_kw"] = table.pop("solar_kw") + table.pop("wind_kw")
-    table["time"] = local_iso_times(table["time"], scenario.timezone)
-    table.to_csv(paths["forecast"], index=False, float_format="%.3f")
-    write_operation_report(result, paths["report"])
-    return paths
+    rolled = _roll(scenario, planner, planning, starts, solver)
+    operated = _operated(scenario, rolled, planner, solver)
+    settings = {"issue_hour": issue_hour, "lookahead_hours": lookahead_hours, "replan_hours": replan_hours,
+                "quantile": quantile, "forecast_seed": forecast_seed}
+    schedules = {"operated": operated, "perfect_foresight": solve(scenario, solver=solver),
+                 "baseline": run_baseline(scenario)}
+    return StudyResult(kind="operate", scenario=scenario, schedules=schedules, solver=SolverInfo.of(operated),
+                       operation=_outcome(scenario, rolled, planner, starts, forecasts, settings))

@@ -19,7 +19,7 @@ The green-share target is ``plan.min_green_share`` when given, else ``objective.
 (the key a sweep varies); giving both with different values is an error, never a silent choice. The
 objective must be ``"cost"``: capacity costs and grid energy are both in CNY.
 
-Running the scenario with the planned capacities (:func:`planned_scenario`, or
+Running the scenario with the planned capacities (the result's ``scenario``, or
 ``load_scenario(path, **planned_overrides(result))``) reproduces the target: the planned operation is a
 feasible schedule of that run. Capacities are rounded *up* to whole kW (kWh), a planner's resolution,
 so that solver round-off never makes the run infeasible; rounding up only relaxes its constraints.
@@ -28,11 +28,8 @@ so that solver round-off never makes the run infeasible; rounding up only relaxe
 from __future__ import annotations
 
 import dataclasses
-import html
-import json
 import math
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -40,14 +37,13 @@ import pandas as pd
 
 from engine.errors import ScenarioError
 from engine.inputs.hub_series import TYPICAL, hub_series
-from engine.inputs.plan_settings import CAPACITY_UNITS, PLAN_HUB_KEYS, PlanSettings
+from engine.inputs.plan_settings import PLAN_HUB_KEYS, PlanSettings
 from engine.inputs.scenario import Battery, Objective, Scenario, plan_settings
-from engine.metrics import gains, metrics
+from engine.metrics import statistics
 from engine.model import CoSchedulingModel, Sizing
-from engine.outputs.report import render_report
 from engine.schedule import Schedule
 from engine.simulate.baseline import run_baseline
-from engine.studies.run import RunResult, horizon_record, schedule_table
+from engine.studies.result import SizingOutcome, SolverInfo, StudyResult
 from weather.catalogue import load_catalogue
 
 HOURS_PER_YEAR = 8760.0
@@ -64,7 +60,7 @@ COST_PARTS = (
     "carbon",
     "total",
 )
-"""Keys of :attr:`PlanResult.costs_cny`."""
+"""Keys of :attr:`engine.studies.result.SizingOutcome.costs_cny`."""
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -178,63 +174,41 @@ def _sizing(scenario: Scenario, planning: Scenario, settings: PlanSettings) -> S
     )
 
 
-@dataclass(frozen=True)
-class PlanResult:
-    """The outcome of a sizing.
-
-    Costs are over the scenario's horizon (capacity costs at ``horizon_hours / 8760`` of their annual
-    value); for a full-year horizon they are annual costs.
-
-    Attributes
-    ----------
-    scenario : Scenario
-        The scenario as planned: sized parks' series at zero, the target as its green-share floor
-        (:func:`planned_scenario` fills in the chosen capacities).
-    min_green_share : float
-        The hourly-matched green-share target [-].
-    capacities : dict
-        Hub -> chosen ``solar_mw``, ``wind_mw`` [MW], ``battery_energy_mwh`` [MWh], ``battery_power_mw``
-        [MW] for the capacities the plan sized (hubs without sized capacities are left out).
-    costs_cny : dict
-        :data:`COST_PARTS` -> cost over the horizon [CNY]: capacity by technology, ``capacity`` (their
-        sum), ``grid_energy`` (tariff x import), ``carbon`` (carbon price x emissions), ``total``.
-    total_cost_cny : float
-        ``costs_cny["total"]`` [CNY].
-    cost_per_mwh_it_cny : float
-        Total cost per MWh of IT energy served [CNY/MWh].
-    horizon_hours : float
-        Length of the horizon [h].
-    unit_costs : dict
-        The annual capacity costs used (:data:`COST_DEFAULTS` keys) [CNY per kW-year or kWh-year].
-    metrics : dict
-        :func:`engine.metrics.metrics` of the planned schedule (totals and ``"hubs"``).
-    schedule : Schedule
-        The planned operation (flows include the chosen parks' output).
-    """
-
-    scenario: Scenario
-    min_green_share: float
-    capacities: dict
-    costs_cny: dict
-    total_cost_cny: float
-    cost_per_mwh_it_cny: float
-    horizon_hours: float
-    unit_costs: dict
-    metrics: dict
-    schedule: Schedule
-
-    @property
-    def status(self) -> str:
-        """Solver status of the sizing LP."""
-        return self.schedule.status
-
-    @property
-    def solve_seconds(self) -> float:
-        """Model build plus solver time [s]."""
-        return self.schedule.build_seconds + self.schedule.solve_seconds
+_PRICE_OF = {
+    "solar_mw": ("solar", "solar_cny_per_kw_year", "solar_kw"),
+    "wind_mw": ("wind", "wind_cny_per_kw_year", "wind_kw"),
+    "battery_energy_mwh": ("battery_energy", "battery_energy_cny_per_kwh_year", "battery_energy_kwh"),
+    "battery_power_mw": ("battery_power", "battery_power_cny_per_kw_year", "battery_power_kw"),
+}
+"""Capacity key -> (cost part, annual cost key, key of the model's sized capacities)."""
 
 
-def plan(scenario: Scenario, *, solver: str = "HIGHS") -> PlanResult:
+def _sizing_outcome(scenario: Scenario, settings: PlanSettings, chosen_kw: Mapping,
+                    planned: pd.Series) -> SizingOutcome:
+    """Capacities [MW, MWh] and the cost split over the horizon [CNY] of a solved sizing."""
+    horizon_hours = len(scenario.index) * scenario.step_hours
+    years = horizon_hours / HOURS_PER_YEAR
+    capacities: dict[str, dict[str, float]] = {}
+    costs = dict.fromkeys(COST_PARTS, 0.0)
+    for hub, sized in settings.bounds_kw.items():
+        capacities[hub] = {}
+        for name in PLAN_HUB_KEYS:
+            if name in sized:
+                part, cost_key, model_key = _PRICE_OF[name]
+                value_kw = chosen_kw[hub][model_key]
+                capacities[hub][name] = value_kw / KW_PER_MW
+                costs[part] += value_kw * settings.costs[cost_key] * years
+    costs["capacity"] = sum(costs[part] for part in ("solar", "wind", "battery_energy", "battery_power"))
+    costs["grid_energy"] = float(planned["cost_cny"])
+    costs["carbon"] = float(planned.get("carbon_cost_cny", 0.0))
+    costs["total"] = costs["capacity"] + costs["grid_energy"] + costs["carbon"]
+    it_mwh = float(planned["it_energy_mwh"])
+    return SizingOutcome(min_green_share=settings.min_green_share, capacities=capacities, costs_cny=costs,
+                         cost_per_mwh_it_cny=costs["total"] / it_mwh if it_mwh > 0 else math.nan,
+                         horizon_hours=horizon_hours, unit_costs=dict(settings.costs))
+
+
+def size(scenario: Scenario, *, solver: str = "HIGHS") -> StudyResult:
     """Choose the capacities of a scenario's ``[plan]`` table and their operation at least total cost.
 
     Parameters
@@ -246,7 +220,11 @@ def plan(scenario: Scenario, *, solver: str = "HIGHS") -> PlanResult:
 
     Returns
     -------
-    PlanResult
+    StudyResult
+        ``kind="size"``: the scenario with the chosen capacities (rounded up to whole kW and kWh) and the
+        target as its floor; schedules ``"coordinated"`` (the planned operation, flows include the chosen
+        parks' output) and ``"baseline"`` (running as usual with the chosen capacities);
+        :attr:`~engine.studies.result.StudyResult.sizing` holds the capacities and the cost split.
 
     Raises
     ------
@@ -261,49 +239,12 @@ def plan(scenario: Scenario, *, solver: str = "HIGHS") -> PlanResult:
     planning = _planning_scenario(scenario, settings)
     model = CoSchedulingModel(planning, sizing=_sizing(scenario, planning, settings))
     schedule = model.solve(solver=solver)
-    chosen_kw = model.sized_capacities()
-    horizon_hours = len(scenario.index) * scenario.step_hours
-    years = horizon_hours / HOURS_PER_YEAR
-    capacities: dict[str, dict[str, float]] = {}
-    costs = dict.fromkeys(COST_PARTS, 0.0)
-    price_of = {
-        "solar_mw": ("solar", "solar_cny_per_kw_year"),
-        "wind_mw": ("wind", "wind_cny_per_kw_year"),
-        "battery_energy_mwh": ("battery_energy", "battery_energy_cny_per_kwh_year"),
-        "battery_power_mw": ("battery_power", "battery_power_cny_per_kw_year"),
-    }
-    model_key = {
-        "solar_mw": "solar_kw",
-        "wind_mw": "wind_kw",
-        "battery_energy_mwh": "battery_energy_kwh",
-        "battery_power_mw": "battery_power_kw",
-    }
-    for hub, sized in settings.bounds_kw.items():
-        capacities[hub] = {}
-        for name in PLAN_HUB_KEYS:
-            if name in sized:
-                value_kw = chosen_kw[hub][model_key[name]]
-                capacities[hub][name] = value_kw / KW_PER_MW
-                part, cost_key = price_of[name]
-                costs[part] += value_kw * settings.costs[cost_key] * years
-    planned_metrics = metrics(planning, schedule)
-    costs["capacity"] = sum(costs[part] for part in ("solar", "wind", "battery_energy", "battery_power"))
-    costs["grid_energy"] = planned_metrics["cost_cny"]
-    costs["carbon"] = planned_metrics.get("carbon_cost_cny", 0.0)
-    costs["total"] = costs["capacity"] + costs["grid_energy"] + costs["carbon"]
-    it_mwh = planned_metrics["it_energy_mwh"]
-    return PlanResult(
-        scenario=planning,
-        min_green_share=settings.min_green_share,
-        capacities=capacities,
-        costs_cny=costs,
-        total_cost_cny=costs["total"],
-        cost_per_mwh_it_cny=costs["total"] / it_mwh if it_mwh > 0 else math.nan,
-        horizon_hours=horizon_hours,
-        unit_costs=dict(settings.costs),
-        metrics=planned_metrics,
-        schedule=schedule,
-    )
+    outcome = _sizing_outcome(scenario, settings, model.sized_capacities(),
+                              statistics(planning, schedule, by="total"))
+    planned = _planned_scenario(planning, outcome, schedule)
+    return StudyResult(kind="size", scenario=planned,
+                       schedules={"coordinated": schedule, "baseline": run_baseline(planned)},
+                       solver=SolverInfo.of(schedule), sizing=outcome)
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -316,12 +257,17 @@ def _rounded_up(value: float) -> float:
     return math.ceil(value * KW_PER_MW - 1e-6) / KW_PER_MW
 
 
-def planned_overrides(result: PlanResult) -> dict[str, float]:
+def planned_overrides(result: StudyResult) -> dict[str, float]:
     """Scenario keys that give a scenario file the planned capacities (rounded up to whole kW, kWh).
 
     Use with :func:`engine.inputs.scenario_file.load_scenario`: ``load_scenario(path,
     **planned_overrides(result))`` is the scenario to ``suandian run``; the target is set as
     ``objective.min_green_share``.
+
+    Parameters
+    ----------
+    result : StudyResult
+        A sizing (:func:`size`).
 
     Returns
     -------
@@ -336,26 +282,26 @@ def planned_overrides(result: PlanResult) -> dict[str, float]:
         "battery_energy_mwh": "battery.energy_mwh",
         "battery_power_mw": "battery.power_mw",
     }
+    sizing = result.sizing
     overrides = {
         f"hubs.{hub}.{keys[name]}": _rounded_up(value)
-        for hub, chosen in result.capacities.items()
+        for hub, chosen in sizing.capacities.items()
         for name, value in chosen.items()
     }
-    overrides["objective.min_green_share"] = result.min_green_share
+    overrides["objective.min_green_share"] = sizing.min_green_share
     return overrides
 
 
-def planned_scenario(result: PlanResult) -> Scenario:
+def _planned_scenario(planning: Scenario, sizing: SizingOutcome, schedule: Schedule) -> Scenario:
     """The scenario with the planned capacities (rounded up to whole kW, kWh) and the target as its floor.
 
-    Park series are the output per kW of the plan times the rounded nameplate, plus any parks the plan did
-    not size; the Scenario can be passed to :func:`engine.studies.run.run`.
+    Park series are the planned output per kW times the rounded nameplate, plus any parks the plan did
+    not size.
     """
-    scenario = result.scenario
-    flows = result.schedule.flows
+    flows = schedule.flows
     hubs = {}
-    for name, hub in scenario.hubs.items():
-        chosen = result.capacities.get(name, {})
+    for name, hub in planning.hubs.items():
+        chosen = sizing.capacities.get(name, {})
         changes: dict[str, Any] = {}
         series = hub.series.copy()
         rows = flows[flows["hub"] == name]
@@ -374,141 +320,8 @@ def planned_scenario(result: PlanResult) -> Scenario:
             )
         hubs[name] = dataclasses.replace(hub, series=series, **changes)
     objective = Objective(
-        minimize=scenario.objective.minimize,
-        carbon_price_cny_per_t=scenario.objective.carbon_price_cny_per_t,
-        min_green_share=result.min_green_share,
+        minimize=planning.objective.minimize,
+        carbon_price_cny_per_t=planning.objective.carbon_price_cny_per_t,
+        min_green_share=sizing.min_green_share,
     )
-    return dataclasses.replace(scenario, hubs=hubs, objective=objective)
-
-
-def sweep_columns(result: PlanResult) -> dict[str, float]:
-    """Flat headline numbers of a plan for a sweep's results table.
-
-    ``coordinated_<metric>`` (totals of the planned schedule), ``plan_total_cost_cny``,
-    ``plan_cost_per_mwh_it_cny``, ``plan_min_green_share``, ``plan_costs_cny_<part>`` and
-    ``plan_capacities_<hub>_<capacity>``; nothing that depends on timing.
-    """
-    columns = {
-        f"coordinated_{name}": float(value) for name, value in result.metrics.items() if name != "hubs"
-    }
-    columns.update(
-        {
-            "plan_total_cost_cny": result.total_cost_cny,
-            "plan_cost_per_mwh_it_cny": result.cost_per_mwh_it_cny,
-            "plan_min_green_share": result.min_green_share,
-        }
-    )
-    columns.update({f"plan_costs_cny_{part}": value for part, value in result.costs_cny.items()})
-    columns.update(
-        {
-            f"plan_capacities_{hub}_{name}": value
-            for hub, chosen in result.capacities.items()
-            for name, value in chosen.items()
-        }
-    )
-    return columns
-
-
-# ------------------------------------------------------------------------------------------------------
-# Outputs
-# ------------------------------------------------------------------------------------------------------
-
-
-def plan_summary(result: PlanResult) -> dict:
-    """The content of ``plan.json``: scenario, target, capacities, costs, metrics, overrides, solver."""
-    scenario = result.scenario
-    schedule = result.schedule
-    return {
-        "scenario": {
-            **horizon_record(scenario),
-            "horizon_hours": result.horizon_hours,
-            "hubs": list(scenario.hubs),
-            "settings": scenario.settings,
-        },
-        "min_green_share": result.min_green_share,
-        "capacities": result.capacities,
-        "costs_cny": result.costs_cny,
-        "total_cost_cny": result.total_cost_cny,
-        "cost_per_mwh_it_cny": result.cost_per_mwh_it_cny,
-        "unit_costs": result.unit_costs,
-        "metrics": result.metrics,
-        "planned_overrides": planned_overrides(result),
-        "solver": {
-            "name": schedule.solver,
-            "status": schedule.status,
-            "seconds": schedule.build_seconds + schedule.solve_seconds,
-            "build_seconds": schedule.build_seconds,
-            "solve_seconds": schedule.solve_seconds,
-        },
-    }
-
-
-def _plan_section(result: PlanResult) -> str:
-    """HTML tables of the chosen capacities and the cost split."""
-    rows = "".join(
-        f"<tr><td>{html.escape(hub)}</td><td>{html.escape(name)}</td>"
-        f"<td>{value:,.1f} {CAPACITY_UNITS[name]}</td></tr>"
-        for hub, chosen in result.capacities.items()
-        for name, value in chosen.items()
-    )
-    costs = "".join(
-        f"<tr><td>{part.replace('_', ' ')}</td><td>{value / 1e6:,.2f}</td></tr>"
-        for part, value in result.costs_cny.items()
-    )
-    return (
-        f"<h2>Plan: least-cost capacities for {result.min_green_share:.0%} hourly-matched green power</h2>"
-        "<table><tr><th>hub</th><th>capacity</th><th>chosen</th></tr>"
-        f"{rows}</table>"
-        f"<p>Cost over the {result.horizon_hours:,.0f} h horizon (annual for a full year) [million CNY]; "
-        f"{result.cost_per_mwh_it_cny:,.1f} CNY per MWh of IT energy. Annualised capacity costs: "
-        + ", ".join(f"{html.escape(k)} {v:,.1f}" for k, v in result.unit_costs.items())
-        + " (engine/plan.py: sources and ASSUMPTIONS).</p>"
-        f"<table><tr><th>part</th><th>million CNY</th></tr>{costs}</table>"
-    )
-
-
-def write_plan_outputs(result: PlanResult, out_dir: str | Path) -> dict[str, Path]:
-    """Write ``plan.json``, ``schedule.csv`` and ``report.html`` into a folder.
-
-    The report is the engine's run report of the planned scenario (the planned operation against running
-    as usual with the planned capacities), headed by the capacities and the cost split.
-
-    Parameters
-    ----------
-    result : PlanResult
-        The plan to write.
-    out_dir : str or pathlib.Path
-        Output folder; created if missing, files in it are overwritten.
-
-    Returns
-    -------
-    dict of str to pathlib.Path
-        ``{"plan": ..., "schedule": ..., "report": ...}``.
-    """
-    folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = {
-        "plan": folder / "plan.json",
-        "schedule": folder / "schedule.csv",
-        "report": folder / "report.html",
-    }
-    paths["plan"].write_text(
-        json.dumps(plan_summary(result), ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
-    )
-    schedule_table(result.scenario, result.schedule).to_csv(paths["schedule"], index=False)
-    scenario = planned_scenario(result)
-    baseline = run_baseline(scenario)
-    baseline_metrics = metrics(scenario, baseline)
-    run_result = RunResult(
-        scenario=scenario,
-        coordinated=result.schedule,
-        baseline=baseline,
-        coordinated_metrics=result.metrics,
-        baseline_metrics=baseline_metrics,
-        gains=gains(result.metrics, baseline_metrics),
-    )
-    page = render_report(run_result)
-    marker = "<h2>Headline"
-    page = page.replace(marker, _plan_section(result) + "\n" + marker, 1)
-    paths["report"].write_text(page, encoding="utf-8")
-    return paths
+    return dataclasses.replace(planning, hubs=hubs, objective=objective)

@@ -5,7 +5,7 @@ A sweep file (TOML) names a base scenario and the values to give its keys::
     name = "green-share-vs-flexibility"
     base = "east_west.toml"          # the base scenario, relative to the sweep file
     kind = "run"                     # "run" (engine.studies.run.run) or "plan"
-                                     # (engine.studies.size.plan); default "run"
+                                     # (engine.studies.size.size); default "run"
     solver = "HIGHS"                 # optional, default "HIGHS"
 
     [grid]                           # full factorial over the axes, first axis slowest
@@ -37,14 +37,15 @@ Each point has a stable id: a hash of its complete scenario (base plus overrides
 file the scenario names (profiles, weather), its kind and solver. Finished points are written one JSON
 file each to ``OUT/points/<id>.json`` the moment they arrive (temp file + rename), so an interrupted sweep
 loses nothing it finished; a rerun skips every point with a file, and re-solves the failed ones only with
-``retry_failed=True`` (``--retry-failed``). The results table (``OUT/results.parquet`` and
-``OUT/results.csv``) has one row per point in sweep order: the point id and order, kind, the swept values
-(one column per key and per linked axis), ``status`` (``"done"`` or ``"failed"``), ``error``,
-``solver_status``, ``solve_seconds`` and ``point_seconds`` (wall time of the task) [s], and every headline
-metric of DESIGN.md as ``coordinated_<metric>``, ``baseline_<metric>`` and ``gain_<metric>`` (totals over
-hubs). A ``plan`` point adds its sizing result as ``plan_<field>`` columns (numeric fields of the
-``PlanResult``, nested tables flattened with ``_``). Apart from the two timing columns the table depends
-only on the inputs.
+``retry_failed=True`` (``--retry-failed``). The results table (:attr:`SweepResult.table`, written as
+``OUT/results.parquet`` and ``OUT/results.csv`` by
+:func:`engine.outputs.sweep_report.write_sweep_outputs`) has one row per point in sweep order: the
+point id and order, kind, the swept values (one column per key and per linked axis), ``status``
+(``"done"`` or ``"failed"``), ``error``, ``solver_status``, ``solve_seconds`` and ``point_seconds`` (wall
+time of the task) [s], and every headline metric of DESIGN.md as ``<policy>_<metric>`` for every
+policy of the point's :class:`~engine.studies.result.StudyResult` (``coordinated``, ``baseline``) and
+``gain_<metric>`` (totals over hubs; :func:`point_columns`). A ``plan`` point adds its sizing as
+``plan_<field>`` columns. Apart from the two timing columns the table depends only on the inputs.
 """
 
 from __future__ import annotations
@@ -54,7 +55,6 @@ import dataclasses
 import hashlib
 import itertools
 import json
-import numbers
 import os
 import time
 import tomllib
@@ -66,9 +66,11 @@ from typing import Any
 
 import pandas as pd
 
+from engine.atomic import write_json
 from engine.errors import ScenarioError
 from engine.inputs.keypath import apply_overrides, check_key, resolve_key
 from engine.inputs.scenario_file import TABLE_KEYS
+from engine.studies.result import StudyResult
 
 KINDS = ("run", "plan")
 """What a point solves: ``run`` (fixed capacities, :func:`engine.studies.run.run`) or ``plan`` (sizing,
@@ -423,10 +425,9 @@ def solve_point(scenario_raw: dict, base_dir: str, kind: str, solver: str) -> di
         from engine.inputs.scenario_file import scenario_from_dict
 
         scenario = scenario_from_dict(scenario_raw, Path(base_dir))
-        solve = _solver_function(kind)
-        result = solve(scenario, solver=solver)
-        record["results"] = _result_columns(result)
-        record["solver_status"], record["solve_seconds"] = _solver_info(result)
+        result = _study(kind)(scenario, solver=solver)
+        record["results"] = point_columns(result)
+        record["solver_status"], record["solve_seconds"] = result.solver.status, result.solver.solve_seconds
         record["status"] = STATUS_DONE
     except Exception as error:  # noqa: BLE001 - a failed point is recorded, the sweep goes on
         record["error"] = f"{type(error).__name__}: {error}"
@@ -434,49 +435,47 @@ def solve_point(scenario_raw: dict, base_dir: str, kind: str, solver: str) -> di
     return record
 
 
-def _solver_function(kind: str) -> Callable:
+def _study(kind: str) -> Callable[..., StudyResult]:
+    """The study a point of this kind solves: :func:`~engine.studies.run.run` or
+    :func:`~engine.studies.size.size`."""
     if kind == "run":
         from engine.studies.run import run
 
         return run
-    try:
-        from engine.studies.size import plan
-    except ImportError as error:
-        raise NotImplementedError(
-            "points of kind 'plan' need engine.studies.size.plan (capacity sizing), which this "
-            "installation does "
-            f"not have ({error}); use kind = \"run\" or install a version with sizing") from error
-    return plan
+    from engine.studies.size import size
+
+    return size
 
 
-def _metric_totals(metrics: Any) -> dict:
-    """The numeric totals of a metrics dict (per-hub tables under ``"hubs"`` are left out)."""
-    if not isinstance(metrics, Mapping):
-        return {}
-    return {key: float(value) for key, value in metrics.items()
-            if isinstance(value, numbers.Real) and not isinstance(value, bool)}
+def point_columns(result: StudyResult) -> dict[str, float]:
+    """The headline numbers of a point as flat columns (nothing that depends on timing).
 
+    ``<policy>_<metric>`` for every policy of the result (totals over hubs), ``gain_<metric>`` (the
+    primary policy minus the baseline) and, for a sizing, ``plan_total_cost_cny``,
+    ``plan_cost_per_mwh_it_cny``, ``plan_min_green_share``, ``plan_costs_cny_<part>`` and
+    ``plan_capacities_<hub>_<capacity>``.
 
-def _result_columns(result: Any) -> dict:
-    """Headline numbers of a RunResult or a PlanResult as flat columns (no timings)."""
-    if not hasattr(result, "coordinated_metrics"):
-        from engine.studies.size import sweep_columns
+    Parameters
+    ----------
+    result : StudyResult
+        A run or a sizing.
 
-        return sweep_columns(result)
-    columns = {}
-    for prefix, attribute in (("coordinated", "coordinated_metrics"), ("baseline", "baseline_metrics"),
-                              ("gain", "gains")):
-        for key, value in _metric_totals(getattr(result, attribute)).items():
-            columns[f"{prefix}_{key}"] = value
+    Returns
+    -------
+    dict of str to float
+    """
+    columns = {f"{policy}_{name}": float(value) for policy in result.schedules
+               for name, value in result.metrics(policy).items()}
+    columns.update({f"gain_{name}": float(value) for name, value in result.gains().items()})
+    sizing = result.sizing
+    if sizing is not None:
+        columns.update(plan_total_cost_cny=sizing.total_cost_cny,
+                       plan_cost_per_mwh_it_cny=sizing.cost_per_mwh_it_cny,
+                       plan_min_green_share=sizing.min_green_share)
+        columns.update({f"plan_costs_cny_{part}": value for part, value in sizing.costs_cny.items()})
+        columns.update({f"plan_capacities_{hub}_{name}": value for hub, chosen in sizing.capacities.items()
+                        for name, value in chosen.items()})
     return columns
-
-
-def _solver_info(result: Any) -> tuple[str | None, float | None]:
-    """Solver status and seconds of a RunResult (``.coordinated``) or of an object with ``.status``."""
-    source = getattr(result, "coordinated", result)
-    status = getattr(source, "status", None)
-    seconds = getattr(source, "solve_seconds", None)
-    return (None if status is None else str(status)), (None if seconds is None else float(seconds))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -505,16 +504,6 @@ class SweepResult:
     solved: int
     reused: int
     failed: int
-
-    @property
-    def results_parquet(self) -> Path:
-        """The results table in Parquet."""
-        return self.out_dir / "results.parquet"
-
-    @property
-    def results_csv(self) -> Path:
-        """The results table in CSV."""
-        return self.out_dir / "results.csv"
 
 
 def points_dir(out_dir: str | Path) -> Path:
@@ -549,11 +538,7 @@ def write_point(out_dir: str | Path, point: SweepPoint, record: Mapping) -> Path
     folder.mkdir(parents=True, exist_ok=True)
     stored = {"point_id": point.point_id, "kind": point.kind, "overrides": point.overrides,
               "labels": point.labels, **record}
-    target = folder / f"{point.point_id}.json"
-    temporary = folder / f".{point.point_id}.{os.getpid()}.tmp"
-    temporary.write_text(json.dumps(stored, sort_keys=True, indent=1, default=str), encoding="utf-8")
-    os.replace(temporary, target)
-    return target
+    return write_json(folder / f"{point.point_id}.json", stored)
 
 
 def run_sweep(sweep: Sweep, out_dir: str | Path, *, workers: int | None = None,
@@ -565,7 +550,7 @@ def run_sweep(sweep: Sweep, out_dir: str | Path, *, workers: int | None = None,
     ----------
     sweep : Sweep
     out_dir : str or pathlib.Path
-        Output folder: ``points/`` (one JSON per finished point), ``results.parquet``, ``results.csv``.
+        Output folder of ``points/`` (one JSON per finished point).
     workers : int, optional
         Workers of the local cluster (one thread each); default: the CPU count, never more than the
         points left to solve. Ignored with ``scheduler``.
@@ -634,7 +619,6 @@ def run_sweep(sweep: Sweep, out_dir: str | Path, *, workers: int | None = None,
         bar.close()
 
     table = results_table(sweep, records)
-    write_table(table, out_dir)
     return SweepResult(table=table, out_dir=out_dir, solved=len(todo), reused=reused,
                        failed=int((table["status"] == STATUS_FAILED).sum()))
 
@@ -709,22 +693,3 @@ def _ordered_metrics(columns: list[str]) -> list[str]:
     """coordinated_*, baseline_*, gain_*, then plan_* and anything else, each in first-seen order."""
     rank = {"coordinated_": 0, "baseline_": 1, "gain_": 2, "plan_": 3}
     return sorted(columns, key=lambda column: (next((r for p, r in rank.items() if column.startswith(p)), 4)))
-
-
-def write_table(table: pd.DataFrame, out_dir: str | Path) -> tuple[Path, Path]:
-    """Write the results table as ``results.parquet`` and ``results.csv`` (atomically each).
-
-    Returns
-    -------
-    tuple of pathlib.Path
-        The Parquet and the CSV file.
-    """
-    out_dir = Path(out_dir)
-    parquet, csv = out_dir / "results.parquet", out_dir / "results.csv"
-    for target, writer in ((parquet, lambda p: table.to_parquet(p, index=False)),
-                           (csv, lambda p: table.to_csv(p, index=False))):
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        writer(temporary)
-        os.replace(temporary, target)
-    return parquet, csv
-

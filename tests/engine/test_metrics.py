@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.inputs.scenario import Battery, HubInputs, Objective, Scenario, Workload
+from engine.inputs.scenario import Battery, HubInputs, Link, Objective, Scenario, Workload
 from engine.metrics import METRIC_UNITS, gains, green_power_kw, metrics
 from engine.schedule import FLOW_COLUMNS, Schedule
 
@@ -28,7 +28,8 @@ def hand_scenario(grid_charging: bool = False, carbon_price: float = 0.0) -> Sce
     battery = Battery(energy_kwh=100.0, power_kw=50.0, grid_charging=grid_charging)
     return Scenario(name="hand", index=INDEX, step_hours=1.0, timezone="Asia/Shanghai",
                     objective=Objective(carbon_price_cny_per_t=carbon_price),
-                    hubs={"east": _hub("east"), "west": _hub("west", battery)}, workloads=(batch,))
+                    hubs={"east": _hub("east"), "west": _hub("west", battery)}, workloads=(batch,),
+                    links=(Link(from_hub="east", to_hub="west", gbps=10.0),))
 
 
 def hand_flows() -> pd.DataFrame:

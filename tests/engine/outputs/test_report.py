@@ -11,25 +11,25 @@ import pandas as pd
 import pytest
 
 from engine.inputs.scenario import Scenario
-from engine.metrics import gains, metrics
-from engine.outputs.report import format_value, green_share_by_hour, render_report, write_report
+from engine.outputs.charts import green_share_by_hour
+from engine.outputs.files import write_html
+from engine.outputs.run_report import render_report
+from engine.outputs.text import format_value
 from engine.schedule import Schedule
-from engine.studies.run import RunResult
+from engine.studies.result import SolverInfo, StudyResult
 from tests.engine.test_metrics import hand_flows, hand_scenario, hand_schedule
 
 
-def _result(scenario: Scenario, coordinated: Schedule, baseline_flows: pd.DataFrame) -> RunResult:
+def _result(scenario: Scenario, coordinated: Schedule, baseline_flows: pd.DataFrame) -> StudyResult:
     baseline = dataclasses.replace(coordinated, kind="baseline", flows=baseline_flows, status="simulated",
                                    solver="baseline")
-    coordinated_metrics = metrics(scenario, coordinated)
-    baseline_metrics = metrics(scenario, baseline)
-    return RunResult(scenario=scenario, coordinated=coordinated, baseline=baseline,
-                     coordinated_metrics=coordinated_metrics, baseline_metrics=baseline_metrics,
-                     gains=gains(coordinated_metrics, baseline_metrics))
+    return StudyResult(kind="run", scenario=scenario,
+                       schedules={"coordinated": coordinated, "baseline": baseline},
+                       solver=SolverInfo.of(coordinated))
 
 
 @pytest.fixture(scope="module")
-def result() -> RunResult:
+def result() -> StudyResult:
     baseline_flows = hand_flows()
     baseline_flows["grid_import_kw"] *= 2.0
     return _result(hand_scenario(), hand_schedule(), baseline_flows)
@@ -73,9 +73,9 @@ def test_report_is_balanced_html(page):
 
 def test_report_carries_the_gains_table_values(page, result):
     for name in ("grid_import_mwh", "carbon_t", "cost_cny", "green_share_hourly", "deadline_met_share"):
-        for value in (result.coordinated_metrics[name], result.baseline_metrics[name]):
+        for value in (result.metrics()[name], result.metrics("baseline")[name]):
             assert f"<td>{format_value(name, value)}</td>" in page
-        assert f"<td>{format_value(name, result.gains[name], signed=True)}</td>" in page
+        assert f"<td>{format_value(name, result.gains()[name], signed=True)}</td>" in page
     assert "<td>-440</td>" in page  # energy cost 440 CNY coordinated vs 2 x 435 + 2 x 5 baseline
 
 
@@ -98,7 +98,11 @@ def test_green_share_by_hour_matches_the_hand_flows():
 
 def test_a_year_is_drawn_daily_and_stays_light(tmp_path):
     index = pd.date_range("2024-12-31 16:00", periods=8760, freq="h", tz="UTC")
-    scenario = dataclasses.replace(hand_scenario(), index=index, workloads=())
+    base = hand_scenario()
+    first_row = np.zeros(len(index), dtype=int)
+    hubs = {name: dataclasses.replace(hub, series=hub.series.iloc[first_row].set_axis(index))
+            for name, hub in base.hubs.items()}
+    scenario = dataclasses.replace(base, index=index, hubs=hubs, workloads=())
     rng = np.random.default_rng(1)
     frames = []
     for hub in ("east", "west"):
@@ -112,7 +116,7 @@ def test_a_year_is_drawn_daily_and_stays_light(tmp_path):
             "pue": 1.2, "carbon_g_per_kwh": 500.0, "price_cny_per_kwh": 0.5}))
     flows = pd.concat(frames, ignore_index=True)
     coordinated = dataclasses.replace(hand_schedule(), flows=flows)
-    path = write_report(_result(scenario, coordinated, flows), tmp_path / "report.html")
+    path = write_html(tmp_path / "report.html", render_report(_result(scenario, coordinated, flows)))
     page = path.read_text(encoding="utf-8")
     assert "daily mean" in page
     assert path.stat().st_size < 1_500_000

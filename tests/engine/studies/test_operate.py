@@ -58,23 +58,27 @@ def forecast_run():
 
 def arrays(result, name):
     hubs = list(result.scenario.hubs)
-    return result.operated.flows[name].to_numpy().reshape(len(hubs), -1).T
+    return result.schedules["operated"].flows[name].to_numpy().reshape(len(hubs), -1).T
+
+
+def objective(result, policy="operated"):
+    return result.schedules[policy].objective
 
 
 def test_perfect_forecast_reproduces_the_one_shot_objective(perfect_run):
     # Tolerance 1 %: each 48 h look-ahead must end at the initial state of charge and cannot see past
     # its end, which the one-shot solve over the whole horizon can; with daily cycles that costs little.
-    assert perfect_run.operated.objective == pytest.approx(perfect_run.perfect_foresight.objective, rel=0.01)
-    assert perfect_run.operated.objective >= perfect_run.perfect_foresight.objective * (1 - 1e-6)
-    assert perfect_run.operated_metrics["deadline_met_share"] == pytest.approx(1.0)
-    assert perfect_run.replans["count"] == 5 and perfect_run.replans["relaxed"] == 0
-    assert perfect_run.forecast["hubs"]["west"]["solar_nrmse"] == pytest.approx(0.0, abs=1e-12)
+    assert objective(perfect_run) == pytest.approx(objective(perfect_run, "perfect_foresight"), rel=0.01)
+    assert objective(perfect_run) >= objective(perfect_run, "perfect_foresight") * (1 - 1e-6)
+    assert perfect_run.metrics()["deadline_met_share"] == pytest.approx(1.0)
+    assert perfect_run.operation.replans["count"] == 5 and perfect_run.operation.replans["relaxed"] == 0
+    assert perfect_run.operation.forecast["hubs"]["west"]["solar_nrmse"] == pytest.approx(0.0, abs=1e-12)
 
 
 @pytest.mark.parametrize("run", ["perfect_run", "forecast_run"])
 def test_settled_energy_balance_closes_every_step(run, request):
     result = request.getfixturevalue(run)
-    flows = result.operated.flows
+    flows = result.schedules["operated"].flows
     supply = flows.renewable_used_kw + flows.grid_import_kw + flows.battery_discharge_kw + flows.unserved_kw
     np.testing.assert_allclose(supply, flows.facility_kw + flows.battery_charge_kw, atol=1e-6)
     np.testing.assert_allclose(flows.renewable_used_kw + flows.curtailed_kw, flows.solar_kw + flows.wind_kw,
@@ -98,9 +102,9 @@ def test_battery_state_is_continuous_across_replans(run, request):
     dt = result.scenario.step_hours
     np.testing.assert_allclose(soc, before + (eta * charge - discharge / eta) * dt, atol=1e-6)
     # Each plan starts where settlement left the battery.
-    starts = result.scenario.index.get_indexer(result.plan_log.index)
-    np.testing.assert_allclose(result.plan_log["west_initial_soc_kwh"].to_numpy()[1:], soc[starts[1:] - 1],
-                               atol=1e-9)
+    starts = result.scenario.index.get_indexer(result.operation.plan_log.index)
+    initial = result.operation.plan_log["west_initial_soc_kwh"].to_numpy()
+    np.testing.assert_allclose(initial[1:], soc[starts[1:] - 1], atol=1e-9)
 
 
 def test_work_is_conserved_and_misses_are_reported():
@@ -111,11 +115,11 @@ def test_work_is_conserved_and_misses_are_reported():
              for name, fs in perfect.items()}
     result = operate(case, forecasts=sunny)  # the forecast promises 50 % more sun than comes
     arrived = case.workloads[0].arrival_it_kw.sum()
-    done = result.operated.flows["batch_it_kw"].sum()
+    done = result.schedules["operated"].flows["batch_it_kw"].sum()
     assert done <= arrived + 1e-6
-    assert result.settlement["postponed_it_mwh"] > 0.1
-    assert result.operated_metrics["deadline_met_share"] < 1.0
-    assert result.operated.objective > result.perfect_foresight.objective
+    assert result.operation.settlement["postponed_it_mwh"] > 0.1
+    assert result.metrics()["deadline_met_share"] < 1.0
+    assert objective(result) > objective(result, "perfect_foresight")
 
 
 def test_replans_do_not_recompile(monkeypatch):
@@ -130,7 +134,7 @@ def test_replans_do_not_recompile(monkeypatch):
     monkeypatch.setattr(SolvingChain, "apply", counting)
     result = operate(case, forecasts=default_forecasts(case, error_model=PERFECT))
     # One full compile for the look-ahead model (5 plans) and one for the one-shot perfect foresight.
-    assert result.replans["count"] == 5
+    assert result.operation.replans["count"] == 5
     assert len(compiles) == 2
 
     planner = RollingPlanner(case, 48)
@@ -147,10 +151,10 @@ def test_worse_forecasts_land_between_baseline_and_perfect_foresight():
     objectives = []
     for error in (ForecastErrorModel(), ForecastErrorModel(solar_nrmse=0.27, wind_nrmse=0.45)):
         result = operate(case, forecast_seed=3, error_model=error)
-        assert result.perfect_foresight.objective <= result.operated.objective <= result.baseline.objective
-        assert result.gains["cost_cny"] < 0
-        objectives.append(result.operated.objective)
-    assert objectives[1] > result.perfect_foresight.objective
+        assert objective(result, "perfect_foresight") <= objective(result) <= objective(result, "baseline")
+        assert result.gains()["cost_cny"] < 0
+        objectives.append(objective(result))
+    assert objectives[1] > objective(result, "perfect_foresight")
 
 
 def test_cautious_quantile_avoids_postponed_work():
@@ -160,8 +164,9 @@ def test_cautious_quantile_avoids_postponed_work():
     error = ForecastErrorModel(solar_nrmse=0.25, wind_nrmse=0.3)
     point = operate(case, error_model=error, forecast_seed=0)
     cautious = operate(case, error_model=error, forecast_seed=0, quantile=0.1)
-    assert point.settlement["postponed_it_mwh"] > 0.1
-    assert cautious.settlement["postponed_it_mwh"] < 0.1 * point.settlement["postponed_it_mwh"]
+    postponed = point.operation.settlement["postponed_it_mwh"]
+    assert postponed > 0.1
+    assert cautious.operation.settlement["postponed_it_mwh"] < 0.1 * postponed
 
 
 @pytest.mark.parametrize(("kwargs", "field"), [

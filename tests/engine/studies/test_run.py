@@ -12,8 +12,10 @@ import pytest
 
 from engine.inputs.scenario_file import load_scenario
 from engine.metrics import METRIC_UNITS
+from engine.outputs.files import write_outputs
 from engine.schedule import FLOW_COLUMNS
-from engine.studies.run import RunResult, run, write_outputs
+from engine.studies.result import StudyResult
+from engine.studies.run import run
 
 SMALL_SCENARIO = """
 name = "small east-west"
@@ -67,7 +69,7 @@ def small_path(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def result(small_path) -> RunResult:
+def result(small_path) -> StudyResult:
     return run(load_scenario(small_path))
 
 
@@ -78,7 +80,7 @@ def outputs(result, tmp_path_factory):
 
 def test_result_is_frozen(result):
     with pytest.raises(dataclasses.FrozenInstanceError):
-        result.gains = {}
+        result.schedules = {}
 
 
 def test_output_files(outputs):
@@ -90,7 +92,7 @@ def test_output_files(outputs):
 
 def test_summary_structure(outputs, result):
     summary = json.loads(outputs["summary"].read_text(encoding="utf-8"))
-    assert set(summary) == {"scenario", "coordinated", "baseline", "gains", "solver"}
+    assert set(summary) == {"scenario", "coordinated", "baseline", "gains", "duals", "solver"}
     assert summary["scenario"]["name"] == "small east-west"
     assert summary["scenario"]["start"] == "2025-07-01T00:00:00+08:00"
     assert summary["scenario"]["steps"] == 48
@@ -118,7 +120,8 @@ def test_gains_are_coordinated_minus_baseline(outputs):
 @pytest.mark.parametrize("name", ["schedule", "baseline"])
 def test_csv_tables(outputs, name):
     table = pd.read_csv(outputs[name])
-    assert list(table.columns) == ["time", "hub", *FLOW_COLUMNS, "training_it_kw"]
+    duals = ["marginal_price_cny_per_kwh"] if name == "schedule" else []  # the baseline has no duals
+    assert list(table.columns) == ["time", "hub", *FLOW_COLUMNS, "training_it_kw", *duals]
     assert len(table) == 2 * 48
     assert table.groupby("hub").size().to_dict() == {"shanghai": 48, "zhongwei": 48}
     assert table["time"].iloc[0] == "2025-07-01T00:00:00+08:00"
@@ -131,21 +134,21 @@ def test_csv_tables(outputs, name):
 
 
 def test_coordination_is_never_worse_on_its_objective(result):
-    assert result.baseline_metrics["deadline_met_share"] == pytest.approx(1.0)
-    assert result.coordinated_metrics["deadline_met_share"] == pytest.approx(1.0, abs=1e-6)
-    assert result.coordinated_metrics["cost_cny"] <= result.baseline_metrics["cost_cny"] * (1 + 1e-6)
-    assert result.gains["cost_cny"] < 0.0  # the link lets work run on western sun
+    coordinated, baseline = result.metrics(), result.metrics("baseline")
+    assert baseline["deadline_met_share"] == pytest.approx(1.0)
+    assert coordinated["deadline_met_share"] == pytest.approx(1.0, abs=1e-6)
+    assert coordinated["cost_cny"] <= baseline["cost_cny"] * (1 + 1e-6)
+    assert result.gains()["cost_cny"] < 0.0  # the link lets work run on western sun
 
 
 def test_migrated_work_respects_the_link(result):
     dt = result.scenario.step_hours
-    flows = result.coordinated.flows
+    flows = result.schedules["coordinated"].flows
     west = flows.loc[flows["hub"] == "zhongwei", "training_it_kw"].to_numpy()
     link_tb_per_step = 20 * 3600 * dt / 8 / 1000  # 20 Gbit/s
     assert (west * dt / 1000 * 0.5 <= link_tb_per_step + 1e-6).all()
-    assert result.coordinated_metrics["network_tb"] == pytest.approx(
-        0.5 * result.coordinated_metrics["migrated_it_mwh"])
-    assert result.baseline_metrics["migrated_it_mwh"] == 0.0
+    assert result.metrics()["network_tb"] == pytest.approx(0.5 * result.metrics()["migrated_it_mwh"])
+    assert result.metrics("baseline")["migrated_it_mwh"] == 0.0
 
 
 def test_summary_keeps_the_scenario_as_written(outputs, small_path):

@@ -16,14 +16,10 @@ from engine.inputs.scenario import Battery
 from engine.inputs.scenario_file import load_scenario, scenario_from_dict
 from engine.metrics import metrics
 from engine.model import CoSchedulingModel
+from engine.outputs.files import write_outputs
 from engine.studies.run import run
-from engine.studies.size import (
-    plan,
-    planned_overrides,
-    planned_scenario,
-    sweep_columns,
-    write_plan_outputs,
-)
+from engine.studies.size import planned_overrides, size
+from engine.studies.sweep import point_columns
 from tests.engine.builders import hub, scenario, time_index
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "zhongwei_plan_green.toml"
@@ -59,17 +55,17 @@ def _with_plan(case, table: dict):
 
 def test_closed_form_solar_and_battery_for_100_percent():
     """Lossless battery, 12 h of sun a day: S = 2 L, E = 12 L (6 dark hours each side), P = L."""
-    result = plan(_solar_battery_case(days=2))
-    chosen = result.capacities["solo"]
+    result = size(_solar_battery_case(days=2))
+    chosen = result.sizing.capacities["solo"]
     assert chosen["solar_mw"] == pytest.approx(2 * LOAD_KW / 1000, rel=1e-5)
     assert chosen["battery_energy_mwh"] == pytest.approx(12 * LOAD_KW / 1000, rel=1e-5)
     assert chosen["battery_power_mw"] == pytest.approx(LOAD_KW / 1000, rel=1e-5)
     years = 48 / 8760
     expected = (200 * 300.0 + 1200 * 100.0 + 100 * 50.0) * years
-    assert result.total_cost_cny == pytest.approx(expected, rel=1e-5)
-    assert result.costs_cny["grid_energy"] == pytest.approx(0.0, abs=1e-3)
-    assert result.metrics["green_share_hourly"] == pytest.approx(1.0, abs=1e-6)
-    assert result.cost_per_mwh_it_cny == pytest.approx(expected / (LOAD_KW * 48 / 1000), rel=1e-5)
+    assert result.sizing.total_cost_cny == pytest.approx(expected, rel=1e-5)
+    assert result.sizing.costs_cny["grid_energy"] == pytest.approx(0.0, abs=1e-3)
+    assert result.metrics()["green_share_hourly"] == pytest.approx(1.0, abs=1e-6)
+    assert result.sizing.cost_per_mwh_it_cny == pytest.approx(expected / (LOAD_KW * 48 / 1000), rel=1e-5)
 
 
 def test_cheaper_technology_runs_to_its_bound():
@@ -80,7 +76,7 @@ def test_cheaper_technology_runs_to_its_bound():
     case = scenario(index, [inputs], minimize="cost", min_green_share=1.0)
     sized = {"solar_mw": {"max": 1.0}, "wind_mw": {"min": 0.0, "max": 0.1}}
     case = _with_plan(case, {"hubs": {"solo": sized}, "costs": COSTS})
-    chosen = plan(case).capacities["solo"]
+    chosen = size(case).sizing.capacities["solo"]
     assert chosen["wind_mw"] == pytest.approx(0.1, rel=1e-6)
     assert chosen["solar_mw"] == pytest.approx(0.1, rel=1e-6)  # (100 - 0.5 x 100) / 0.5 kW
 
@@ -88,7 +84,7 @@ def test_cheaper_technology_runs_to_its_bound():
 def test_bounds_are_respected():
     table = {"solar_mw": {"min": 0.3, "max": 10.0}, "battery_energy_mwh": {"max": 10.0},
              "battery_power_mw": {"min": 0.0, "max": 0.08}}
-    chosen = plan(_solar_battery_case(share=0.8, plan_hub=table)).capacities["solo"]
+    chosen = size(_solar_battery_case(share=0.8, plan_hub=table)).sizing.capacities["solo"]
     assert chosen["solar_mw"] >= 0.3 - 1e-9
     assert chosen["battery_power_mw"] <= 0.08 + 1e-9
 
@@ -96,23 +92,23 @@ def test_bounds_are_respected():
 def test_target_beyond_the_upper_bounds_is_infeasible():
     table = {"solar_mw": {"max": 10.0}, "battery_energy_mwh": {"max": 1.0}, "battery_power_mw": {"max": 1.0}}
     with pytest.raises(InfeasibleError, match="min_green_share"):
-        plan(_solar_battery_case(share=1.0, plan_hub=table))
+        size(_solar_battery_case(share=1.0, plan_hub=table))
 
 
 def test_raising_the_target_never_lowers_the_cost():
     # Grid energy at 0.01 CNY/kWh is cheaper than solar (300 CNY/kW-year at 50 % capacity factor is
     # 0.068 CNY/kWh), so the floor binds.
-    costs = [plan(_solar_battery_case(share=share, price=0.01)).total_cost_cny
+    costs = [size(_solar_battery_case(share=share, price=0.01)).sizing.total_cost_cny
              for share in (0.0, 0.5, 0.8, 0.95, 1.0)]
     assert all(b >= a - 1e-6 * abs(a) for a, b in zip(costs, costs[1:], strict=False))
     assert costs[-1] > costs[0]
 
 
 def test_plan_then_run_reproduces_the_target_in_memory():
-    result = plan(_solar_battery_case(share=1.0))
-    replay = run(planned_scenario(result))
-    assert replay.coordinated_metrics["green_share_hourly"] >= result.min_green_share - 1e-6
-    assert sweep_columns(result)["plan_total_cost_cny"] == result.total_cost_cny
+    result = size(_solar_battery_case(share=1.0))
+    replay = run(result.scenario)
+    assert replay.metrics()["green_share_hourly"] >= result.sizing.min_green_share - 1e-6
+    assert point_columns(result)["plan_total_cost_cny"] == result.sizing.total_cost_cny
 
 
 def _example_raw(hours: int) -> dict:
@@ -127,10 +123,10 @@ def test_plan_then_run_from_the_scenario_file(tmp_path, share):
     path = tmp_path / "short.toml"
     text = EXAMPLE.read_text(encoding="utf-8").replace("hours = 8760", "hours = 72")
     path.write_text(text.replace("min_green_share = 1.0", f"min_green_share = {share}"), encoding="utf-8")
-    result = plan(load_scenario(path))
+    result = size(load_scenario(path))
     replay = run(load_scenario(path, **planned_overrides(result)))
-    assert replay.coordinated_metrics["green_share_hourly"] >= share - 1e-6
-    written = write_plan_outputs(result, tmp_path / "out")
+    assert replay.metrics()["green_share_hourly"] >= share - 1e-6
+    written = write_outputs(result, tmp_path / "out")
     assert all(p.is_file() for p in written.values())
     assert "Plan: least-cost capacities" in written["report"].read_text(encoding="utf-8")
 
@@ -170,7 +166,7 @@ def test_scenarios_without_plan_are_not_plannable():
     del raw["plan"]
     case = scenario_from_dict(raw, EXAMPLE.parent)
     with pytest.raises(ScenarioError, match=r"\[plan\]"):
-        plan(case)
+        size(case)
 
 
 def test_unit_profile_without_a_park_is_the_1_mw_output():
@@ -188,11 +184,11 @@ def test_unit_profile_without_a_park_is_the_1_mw_output():
 
 
 def test_full_year_example_meets_100_percent():
-    result = plan(load_scenario(EXAMPLE))
-    assert result.status == "optimal"
-    assert result.metrics["green_share_hourly"] >= 1.0 - 1e-6
-    assert result.horizon_hours == 8760
-    recomputed = metrics(result.scenario, result.schedule)
+    result = size(load_scenario(EXAMPLE))
+    assert result.solver.status == "optimal"
+    assert result.metrics()["green_share_hourly"] >= 1.0 - 1e-6
+    assert result.sizing.horizon_hours == 8760
+    recomputed = metrics(result.scenario, result.schedules["coordinated"])
     assert recomputed["it_energy_mwh"] == pytest.approx(30 * 8760, rel=1e-6)
-    assert result.costs_cny["total"] == pytest.approx(result.costs_cny["capacity"]
-                                                      + result.costs_cny["grid_energy"], rel=1e-9)
+    costs = result.sizing.costs_cny
+    assert costs["total"] == pytest.approx(costs["capacity"] + costs["grid_energy"], rel=1e-9)

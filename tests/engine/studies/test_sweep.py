@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from engine.errors import ScenarioError
-from engine.outputs.sweep_report import chart_data, check_report, render_sweep_report
+from engine.outputs.sweep_report import chart_data, check_report, render_sweep_report, write_sweep_outputs
 from engine.studies.sweep import (
     STATUS_DONE,
     STATUS_FAILED,
@@ -289,9 +289,10 @@ def test_sweep_on_two_workers_with_failed_points(tmp_path, base):
     assert (done["gain_cost_cny"] - difference).abs().max() < 1e-6
     # the files: one record per point, the table twice
     assert len(list(points_dir(tmp_path / "out").glob("*.json"))) == 6
-    stored = pd.read_parquet(result.results_parquet)
+    written = write_sweep_outputs(sweep, result)
+    stored = pd.read_parquet(written["parquet"])
     pd.testing.assert_frame_equal(stored, table, check_dtype=False)
-    assert len(pd.read_csv(result.results_csv)) == 6
+    assert len(pd.read_csv(written["csv"])) == 6
 
 
 def test_resume_skips_finished_points_and_keeps_failures(tmp_path, base):

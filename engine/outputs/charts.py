@@ -1,0 +1,176 @@
+"""The charts of the run, sizing and operation reports, as inline SVG (:mod:`engine.outputs.html`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from engine.inputs.scenario import Scenario
+from engine.metrics import green_power_kw
+from engine.outputs.html import COLOURS, local_resolution, style_axis, svg
+from engine.schedule import Schedule
+
+_SOURCES = ("solar used", "wind used", "battery discharge", "grid import", "curtailed")
+_SOURCE_COLOURS = tuple(COLOURS[key] for key in ("solar", "wind", "battery", "grid", "curtailed"))
+
+
+def _hub_frames(flows: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Each hub's flows indexed by UTC time."""
+    return {hub: part.set_index("time").sort_index() for hub, part in flows.groupby("hub", sort=False)}
+
+
+def supply_stack(frame: pd.DataFrame) -> pd.DataFrame:
+    """Supply by source and the facility load of one hub [MW]; renewable use split between solar and wind
+    in proportion to availability.
+
+    ASSUMPTION: the flows record renewable use as one number; charts split it pro rata.
+    """
+    available = frame["solar_kw"] + frame["wind_kw"]
+    solar_fraction = (frame["solar_kw"] / available.where(available > 0)).fillna(0.0)
+    return pd.DataFrame({
+        "solar used": frame["renewable_used_kw"] * solar_fraction,
+        "wind used": frame["renewable_used_kw"] * (1.0 - solar_fraction),
+        "battery discharge": frame["battery_discharge_kw"],
+        "grid import": frame["grid_import_kw"],
+        "curtailed": frame["curtailed_kw"],
+        "facility load": frame["facility_kw"],
+    }) / 1000.0
+
+
+def supply_chart(scenario: Scenario, schedules: Mapping[str, Schedule], title: str) -> str:
+    """The supply and demand stack of every hub (rows), one column per schedule.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario (hubs, time zone, horizon).
+    schedules : mapping of str to Schedule
+        Policy name -> schedule, one chart column each.
+    title : str
+        Figure title; the resolution and "local time" are appended.
+    """
+    frames = {kind: _hub_frames(schedule.flows) for kind, schedule in schedules.items()}
+    hubs = list(scenario.hubs)
+    figure = Figure(layout="constrained", figsize=(11, 2.4 * len(hubs) + 0.6))
+    axes = figure.subplots(len(hubs), len(frames), sharex=True, squeeze=False)
+    resolution = ""
+    for row, hub in enumerate(hubs):
+        for column, kind in enumerate(frames):
+            stack, resolution = local_resolution(supply_stack(frames[kind][hub]), scenario)
+            axis = axes[row, column]
+            axis.stackplot(stack.index, *(stack[name].to_numpy() for name in _SOURCES), labels=_SOURCES,
+                           colors=_SOURCE_COLOURS, linewidth=0)
+            axis.plot(stack.index, stack["facility load"].to_numpy(), color=COLOURS["facility"],
+                      linewidth=1.0, label="facility load")
+            style_axis(axis, f"{hub} — {kind.replace('_', ' ')}", "MW", scenario.timezone)
+            if column:
+                axis.sharey(axes[row, 0])
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside lower center", ncols=len(labels), fontsize=7, frameon=False)
+    figure.suptitle(f"{title} ({resolution}, local time)", fontsize=10)
+    return svg(figure, "supply")
+
+
+def battery_chart(scenario: Scenario, schedule: Schedule) -> str | None:
+    """State of charge of every battery [MWh]; ``None`` without batteries."""
+    with_battery = [hub for hub, inputs in scenario.hubs.items() if inputs.battery is not None]
+    if not with_battery:
+        return None
+    flows = schedule.flows
+    soc = flows[flows["hub"].isin(with_battery)].pivot_table(
+        index="time", columns="hub", values="battery_soc_kwh", aggfunc="sum")[with_battery] / 1000.0
+    soc, resolution = local_resolution(soc, scenario)
+    figure = Figure(layout="constrained", figsize=(11, 2.8))
+    axis = figure.subplots()
+    for hub in with_battery:
+        axis.plot(soc.index, soc[hub].to_numpy(), linewidth=1.2,
+                  label=f"{hub} ({scenario.hubs[hub].battery.energy_kwh / 1000:,.0f} MWh)")
+    style_axis(axis, "", "MWh", scenario.timezone)
+    axis.set_ylim(bottom=0)
+    axis.legend(fontsize=7, frameon=False)
+    axis.set_title(f"Battery state of charge, {schedule.kind} ({resolution}, end of step)", fontsize=10,
+                   loc="left")
+    return svg(figure, "battery")
+
+
+def green_share_by_hour(scenario: Scenario, flows: pd.DataFrame) -> pd.Series:
+    """Hourly-matched green share of all hubs by local hour of day 0..23 [-].
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario (time zone, batteries).
+    flows : pandas.DataFrame
+        A schedule's flows.
+    """
+    hour = flows["time"].dt.tz_convert(scenario.timezone).dt.hour
+    energy = pd.DataFrame({"green": green_power_kw(scenario, flows), "facility": flows["facility_kw"],
+                           "hour": hour}).groupby("hour").sum()
+    return (energy["green"] / energy["facility"].where(energy["facility"] > 0)).reindex(range(24))
+
+
+def green_hour_chart(scenario: Scenario, schedules: Mapping[str, Schedule]) -> str:
+    """Green share by local hour of day, one line per schedule [%]."""
+    figure = Figure(layout="constrained", figsize=(11, 2.8))
+    axis = figure.subplots()
+    for kind, schedule in schedules.items():
+        share = green_share_by_hour(scenario, schedule.flows) * 100.0
+        axis.plot(share.index, share.to_numpy(), marker="o", markersize=3, color=COLOURS.get(kind),
+                  label=kind.replace("_", " "))
+    axis.set_xticks(range(0, 24, 2))
+    axis.set_xlim(-0.5, 23.5)
+    axis.set_ylim(0, 105)
+    axis.set_xlabel("local hour of day", fontsize=8)
+    style_axis(axis, "", "%")
+    axis.grid(alpha=0.3)
+    axis.legend(fontsize=7, frameon=False)
+    axis.set_title("Green share by hour of day, all hubs", fontsize=10, loc="left")
+    return svg(figure, "green")
+
+
+def work_chart(scenario: Scenario, schedule: Schedule) -> str | None:
+    """Where and when each deferrable workload ran, against its arrivals [MW IT]; ``None`` without any."""
+    if not scenario.workloads:
+        return None
+    flows = schedule.flows
+    figure = Figure(layout="constrained", figsize=(11, 2.3 * len(scenario.workloads) + 0.6))
+    axes = figure.subplots(len(scenario.workloads), 1, sharex=True, squeeze=False)
+    resolution = ""
+    for axis, workload in zip(axes[:, 0], scenario.workloads, strict=True):
+        where = flows.pivot_table(index="time", columns="hub", values=f"{workload.name}_it_kw",
+                                  aggfunc="sum").reindex(columns=list(workload.hubs), fill_value=0.0)
+        where["arrivals"] = workload.arrival_it_kw
+        where, resolution = local_resolution(where / 1000.0, scenario)
+        axis.stackplot(where.index, *(where[hub].to_numpy() for hub in workload.hubs),
+                       labels=list(workload.hubs), linewidth=0)
+        axis.plot(where.index, where["arrivals"].to_numpy(), color=COLOURS["facility"], linewidth=1.0,
+                  linestyle="--", label="arrivals")
+        style_axis(axis, f"{workload.name} (from {workload.origin}, deadline {workload.deadline_hours:g} h)",
+                   "MW IT", scenario.timezone)
+        axis.legend(fontsize=7, loc="upper left", frameon=False, ncols=len(workload.hubs) + 1)
+    figure.suptitle(f"Where and when the flexible work ran, {schedule.kind} ({resolution})", fontsize=10)
+    return svg(figure, "work")
+
+
+def forecast_chart(scenario: Scenario, schedule: Schedule, planned_renewable_kw: pd.DataFrame) -> str:
+    """Renewables each hub planned on (forecast) against what actually came, per hub [MW]."""
+    frames = _hub_frames(schedule.flows)
+    hubs = list(scenario.hubs)
+    figure = Figure(layout="constrained", figsize=(11, 2.0 * len(hubs) + 0.6))
+    axes = figure.subplots(len(hubs), 1, sharex=True, squeeze=False)
+    resolution = ""
+    for axis, hub in zip(axes[:, 0], hubs, strict=True):
+        frame = frames[hub]
+        both = pd.DataFrame({"actual": frame["solar_kw"] + frame["wind_kw"],
+                             "planned on (forecast)": planned_renewable_kw[hub]}) / 1000.0
+        both, resolution = local_resolution(both, scenario)
+        axis.plot(both.index, both["actual"].to_numpy(), color=COLOURS["facility"], linewidth=1.0,
+                  label="actual")
+        axis.plot(both.index, both["planned on (forecast)"].to_numpy(), color=COLOURS["wind"],
+                  linewidth=1.0, linestyle="--", label="planned on (forecast)")
+        style_axis(axis, f"{hub}: solar + wind", "MW", scenario.timezone)
+        axis.legend(fontsize=7, loc="upper left", frameon=False, ncols=2)
+    figure.suptitle(f"Forecast the plans used vs actual renewables ({resolution}, local time)", fontsize=10)
+    return svg(figure, "forecast")

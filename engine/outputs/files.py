@@ -1,0 +1,84 @@
+"""The output files: one atomic writer per format (JSON, CSV, Parquet, HTML) and each study's folder.
+
+Every writer writes a temporary file next to its target and moves it into place (:mod:`engine.atomic`,
+which also holds the one JSON writer, :func:`engine.atomic.write_json`), so a reader never sees half a
+file. :func:`write_outputs` writes what ``suandian run``, ``operate`` and
+``plan`` leave in their output folder:
+
+- run: ``summary.json``, ``schedule.csv`` (coordinated, with the marginal price of power),
+  ``baseline.csv`` (no duals, so no marginal price) and ``report.html``;
+- operate: ``summary.json``, ``schedule.csv`` (what was done: settled, no duals), ``forecast.csv``
+  and ``report.html``;
+- size: ``plan.json``, ``schedule.csv`` (the planned operation, with the marginal price) and
+  ``report.html``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from engine.atomic import write_atomic, write_json, write_text_atomic
+from engine.outputs.operation_report import render_operation_report
+from engine.outputs.plan_report import render_plan_report
+from engine.outputs.run_report import render_report
+from engine.outputs.summary import summary
+from engine.outputs.tables import forecast_table, schedule_table
+from engine.studies.result import StudyResult
+
+CSV_FLOAT_FORMAT = "%.3f"
+"""Numbers in CSV tables: 3 decimals (1 W in kW columns)."""
+
+
+def write_csv(path: str | Path, table: pd.DataFrame, *,
+              float_format: str | None = CSV_FLOAT_FORMAT) -> Path:
+    """Write a table as CSV without its index (numbers with ``float_format``)."""
+    return write_atomic(path, lambda temp: table.to_csv(temp, index=False, float_format=float_format))
+
+
+def write_parquet(path: str | Path, table: pd.DataFrame) -> Path:
+    """Write a table as Parquet without its index."""
+    return write_atomic(path, lambda temporary: table.to_parquet(temporary, index=False))
+
+
+def write_html(path: str | Path, text: str) -> Path:
+    """Write an HTML page."""
+    return write_text_atomic(path, text)
+
+
+def write_outputs(result: StudyResult, out_dir: str | Path) -> dict[str, Path]:
+    """Write a study's output files into a folder (module docstring).
+
+    Parameters
+    ----------
+    result : StudyResult
+        A run, an operation or a sizing.
+    out_dir : str or pathlib.Path
+        Output folder; created if missing, files in it are overwritten.
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        Run: ``{"summary", "schedule", "baseline", "report"}``; operate: ``{"summary", "schedule",
+        "forecast", "report"}``; size: ``{"plan", "schedule", "report"}``.
+    """
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    scenario, schedules = result.scenario, result.schedules
+    paths = {}
+    if result.kind == "size":
+        paths["plan"] = write_json(folder / "plan.json", summary(result))
+    else:
+        paths["summary"] = write_json(folder / "summary.json", summary(result))
+    paths["schedule"] = write_csv(folder / "schedule.csv",
+                                  schedule_table(scenario, schedules[result.primary]))
+    if result.kind == "run":
+        paths["baseline"] = write_csv(folder / "baseline.csv",
+                                      schedule_table(scenario, schedules["baseline"]))
+    if result.kind == "operate":
+        table = forecast_table(scenario, schedules["operated"], result.operation.planned_renewable_kw)
+        paths["forecast"] = write_csv(folder / "forecast.csv", table)
+    render = {"run": render_report, "operate": render_operation_report, "size": render_plan_report}
+    paths["report"] = write_html(folder / "report.html", render[result.kind](result))
+    return paths

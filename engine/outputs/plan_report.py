@@ -1,0 +1,44 @@
+"""The HTML report of a sizing: the chosen capacities and the cost split, then the run report's sections
+for the planned operation against running as usual with the planned capacities."""
+
+from __future__ import annotations
+
+import html
+
+from engine.inputs.plan_settings import CAPACITY_UNITS
+from engine.outputs.html import page, table
+from engine.outputs.run_report import body_sections, header
+from engine.studies.result import StudyResult
+
+
+def plan_section(result: StudyResult) -> str:
+    """Tables of the chosen capacities and of the cost split over the horizon."""
+    sizing = result.sizing
+    capacities = [(hub, name, f"{value:,.1f} {CAPACITY_UNITS[name]}")
+                  for hub, chosen in sizing.capacities.items() for name, value in chosen.items()]
+    costs = [(part.replace("_", " "), f"{value / 1e6:,.2f}") for part, value in sizing.costs_cny.items()]
+    unit_costs = ", ".join(f"{name} {value:,.1f}" for name, value in sizing.unit_costs.items())
+    return (
+        f"<h2>Plan: least-cost capacities for {sizing.min_green_share:.0%} hourly-matched green power</h2>"
+        + table(["hub", "capacity", "chosen"], capacities)
+        + f"<p>Cost over the {sizing.horizon_hours:,.0f} h horizon (annual for a full year) [million CNY]; "
+        f"{sizing.cost_per_mwh_it_cny:,.1f} CNY per MWh of IT energy. Annualised capacity costs: "
+        f"{html.escape(unit_costs)} (engine/studies/size.py: sources and ASSUMPTIONS).</p>"
+        + table(["part", "million CNY"], costs))
+
+
+def render_plan_report(result: StudyResult) -> str:
+    """The report of a sizing as one self-contained HTML page.
+
+    Parameters
+    ----------
+    result : StudyResult
+        A sizing (:func:`engine.studies.size.size`).
+
+    Returns
+    -------
+    str
+        HTML: the header, :func:`plan_section`, then the run report's sections.
+    """
+    return page(f"suandian plan — {result.scenario.name}",
+                [header(result, ": sizing"), plan_section(result), *body_sections(result)])

@@ -1,0 +1,136 @@
+"""``summary.json`` (and ``plan.json``) of every study, written from its :class:`StudyResult`.
+
+One function, :func:`summary`, for every study kind. The blocks (DESIGN.md):
+
+- ``scenario``: name, local ISO start and end, steps, step hours, time zone, objective, hubs, workloads
+  and the scenario as written (``settings``); an operation adds ``operation`` (its settings), a sizing
+  ``horizon_hours``;
+- one metrics block per policy (:func:`engine.metrics.metrics`: totals and ``"hubs"``): ``coordinated``
+  and ``baseline`` for a run; ``operated``, ``perfect_foresight`` and ``baseline`` for an operation; a
+  sizing writes the planned operation as ``metrics`` and adds ``baseline``;
+- ``gains``: the primary policy minus the baseline, in total and per hub;
+- ``duals`` of the study's LP schedule (the coordinated one; an operation: perfect foresight), in the
+  objective's unit (CNY when it minimises cost, kgCO2 for carbon, kWh for grid energy):
+  ``link_value_<unit>_per_gbps`` (one more Gbit/s on each link ``"from->to"`` for the whole horizon),
+  ``green_floor_cost_<unit>_per_point`` (the last percentage point of the green-share floor) and
+  ``marginal_price_mean_<unit>_per_kwh`` (each hub's mean marginal price of power); ``null`` where the
+  model gives none (no link, no floor);
+- ``solver``: name, status, seconds (build + solve), build and solve seconds, objective;
+- an operation adds ``forecast``, ``replans`` and ``settlement``; a sizing ``min_green_share``,
+  ``capacities``, ``costs_cny``, ``total_cost_cny``, ``cost_per_mwh_it_cny``, ``unit_costs`` and
+  ``planned_overrides``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from engine.inputs.scenario import Scenario
+from engine.metrics import gains, metrics
+from engine.schedule import Schedule
+from engine.studies.result import StudyResult
+from engine.studies.size import planned_overrides
+
+OBJECTIVE_UNITS = {"cost": "cny", "carbon": "kgco2", "grid": "kwh"}
+"""The unit of the objective (and of its duals) in key names, by ``objective.minimize``."""
+
+
+def horizon_record(scenario: Scenario) -> dict:
+    """Name and horizon of a scenario: local ISO start and end, steps, step hours, time zone."""
+    local = scenario.index.tz_convert(scenario.timezone)
+    return {
+        "name": scenario.name,
+        "start": local[0].isoformat(),
+        "end": (local[-1] + pd.Timedelta(hours=scenario.step_hours)).isoformat(),
+        "steps": len(scenario.index),
+        "step_hours": scenario.step_hours,
+        "timezone": scenario.timezone,
+    }
+
+
+def _scenario_record(result: StudyResult) -> dict:
+    scenario = result.scenario
+    record = {
+        **horizon_record(scenario),
+        "objective": {
+            "minimize": scenario.objective.minimize,
+            "carbon_price_cny_per_t": scenario.objective.carbon_price_cny_per_t,
+            "min_green_share": scenario.objective.min_green_share,
+        },
+        "hubs": list(scenario.hubs),
+        "workloads": [workload.name for workload in scenario.workloads],
+        "settings": scenario.settings,
+    }
+    if result.operation is not None:
+        record["operation"] = result.operation.settings
+    if result.sizing is not None:
+        record["horizon_hours"] = result.sizing.horizon_hours
+    return record
+
+
+def _finite(value: float | None) -> float | None:
+    """A JSON number: ``None`` for a missing or non-finite value."""
+    return float(value) if value is not None and math.isfinite(value) else None
+
+
+def duals_record(scenario: Scenario, schedule: Schedule, policy: str) -> dict:
+    """The ``duals`` block of a schedule (module docstring); ``null`` values where it has none."""
+    unit = OBJECTIVE_UNITS[scenario.objective.minimize]
+    links, prices = schedule.link_value, schedule.marginal_price
+    return {
+        "policy": policy,
+        f"link_value_{unit}_per_gbps": (None if links is None
+                                        else {str(name): _finite(value) for name, value in links.items()}),
+        f"green_floor_cost_{unit}_per_point": _finite(schedule.green_floor_cost),
+        f"marginal_price_mean_{unit}_per_kwh": (None if prices is None
+                                                else {str(hub): _finite(value)
+                                                      for hub, value in prices.mean().items()}),
+    }
+
+
+def _solver_record(result: StudyResult) -> dict:
+    solver = result.solver
+    record = {"name": solver.name, "status": solver.status, "seconds": solver.seconds,
+              "build_seconds": solver.build_seconds, "solve_seconds": solver.solve_seconds,
+              "objective": solver.objective}
+    if result.kind == "operate":
+        perfect = result.schedules["perfect_foresight"]
+        record.update(operated_objective=solver.objective, perfect_foresight_objective=perfect.objective,
+                      perfect_foresight_seconds=perfect.build_seconds + perfect.solve_seconds,
+                      baseline_objective=result.schedules["baseline"].objective)
+    return record
+
+
+def summary(result: StudyResult) -> dict:
+    """The content of ``summary.json`` (a sizing: ``plan.json``) of any study (module docstring).
+
+    Parameters
+    ----------
+    result : StudyResult
+        A run, an operation or a sizing.
+
+    Returns
+    -------
+    dict
+        JSON-ready blocks; shares as fractions.
+    """
+    scenario = result.scenario
+    blocks = {policy: metrics(scenario, schedule) for policy, schedule in result.schedules.items()}
+    lp_policy = "perfect_foresight" if result.kind == "operate" else "coordinated"
+    common = {"gains": gains(blocks[result.primary], blocks["baseline"]),
+              "duals": duals_record(scenario, result.schedules[lp_policy], lp_policy),
+              "solver": _solver_record(result)}
+    if result.kind == "size":
+        sizing = result.sizing
+        return {"scenario": _scenario_record(result), "min_green_share": sizing.min_green_share,
+                "capacities": sizing.capacities, "costs_cny": sizing.costs_cny,
+                "total_cost_cny": sizing.total_cost_cny, "cost_per_mwh_it_cny": sizing.cost_per_mwh_it_cny,
+                "unit_costs": sizing.unit_costs, "metrics": blocks["coordinated"],
+                "baseline": blocks["baseline"], "planned_overrides": planned_overrides(result), **common}
+    record = {"scenario": _scenario_record(result), **blocks}
+    if result.operation is not None:
+        operation = result.operation
+        record.update(forecast=operation.forecast, replans=operation.replans, settlement=operation.settlement)
+    return {**record, **common}

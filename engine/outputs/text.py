@@ -1,0 +1,81 @@
+"""Metric names and values for people: labels, units and number formats of tables and terminal output."""
+
+from __future__ import annotations
+
+from engine.metrics import METRIC_UNITS
+
+HEADLINE_METRICS = ("green_share_hourly", "carbon_t", "cost_cny", "curtailed_mwh", "grid_import_mwh",
+                    "migrated_it_mwh", "deadline_met_share")
+"""The numbers the terminal table and the top of the report show."""
+
+METRIC_LABELS = {
+    "it_energy_mwh": "IT energy",
+    "facility_energy_mwh": "Facility energy",
+    "renewable_available_mwh": "Renewable available",
+    "renewable_used_mwh": "Renewable used",
+    "curtailed_mwh": "Curtailed",
+    "grid_import_mwh": "Grid import",
+    "green_share_hourly": "Green share (hourly matched)",
+    "green_share_annual": "Green share (annual matched)",
+    "carbon_t": "Carbon",
+    "cost_cny": "Energy cost",
+    "carbon_cost_cny": "Carbon cost",
+    "peak_import_mw": "Peak grid import",
+    "deadline_met_share": "Deadlines met",
+    "migrated_it_mwh": "Work migrated",
+    "network_tb": "Data moved",
+}
+
+
+def format_value(name: str, value: float, *, signed: bool = False) -> str:
+    """A metric value for people: shares in percent, other values with thousands separators.
+
+    Parameters
+    ----------
+    name : str
+        Metric name (its unit decides the format).
+    value : float
+        Metric value in its unit (shares as fractions).
+    signed : bool
+        Show a ``+`` on positive values (for gains).
+    """
+    sign = "+" if signed else ""
+    if METRIC_UNITS.get(name) == "-":
+        return f"{value * 100:{sign},.1f} %"
+    if abs(value) >= 100:
+        return f"{value:{sign},.0f}"
+    return f"{value:{sign},.2f}"
+
+
+def metric_unit(name: str) -> str:
+    """Unit of a metric as shown in tables (``%`` for shares)."""
+    unit = METRIC_UNITS.get(name, "")
+    return "%" if unit == "-" else unit
+
+
+def metric_label(name: str) -> str:
+    """``"<label> [<unit>]"`` of a metric, e.g. ``"Carbon [tCO2]"``."""
+    return f"{METRIC_LABELS.get(name, name)} [{metric_unit(name)}]"
+
+
+def headline_lines(columns: dict, *, gain_column: str | None = None) -> list[str]:
+    """The terminal table of the headline metrics: one line per metric, one column per policy.
+
+    Parameters
+    ----------
+    columns : dict of str to mapping
+        Column title -> metric values (a :meth:`~engine.studies.result.StudyResult.metrics` Series).
+    gain_column : str, optional
+        The title of a column of gains (shown signed).
+
+    Returns
+    -------
+    list of str
+        The header line, then one line per :data:`HEADLINE_METRICS`.
+    """
+    lines = [f"{'':<34}" + "".join(f"{title:>14}" for title in columns)]
+    for name in HEADLINE_METRICS:
+        cells = "".join(f"{format_value(name, values[name], signed=title == gain_column):>14}"
+                        for title, values in columns.items())
+        lines.append(f"{metric_label(name):<34}{cells}")
+    return lines
