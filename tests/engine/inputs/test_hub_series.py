@@ -1,17 +1,11 @@
-"""Tests of a hub's series: weather onto the scenario calendar, steps, tariff, carbon, PUE."""
+"""Tests of a hub's series: weather (aligned by weather.calendar), tariff, carbon, PUE."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from engine.errors import ScenarioError
-from engine.inputs.hub_series import (
-    hub_series,
-    local_years,
-    relabel_to_calendar,
-    to_steps,
-    typical_year_cached,
-)
+from engine.inputs.hub_series import hub_series, typical_year_cached
 from engine.inputs.scenario_file import scenario_from_dict
 from weather.catalogue import get_hub
 
@@ -21,45 +15,6 @@ YINCHUAN = "CHN_Ningxia.Hui.Yinchuan.536140_CSWD.epw"
 
 def utc_index(start_local: str, periods: int, freq: str = "h") -> pd.DatetimeIndex:
     return pd.date_range(start_local, periods=periods, freq=freq, tz="Asia/Shanghai").tz_convert("UTC")
-
-
-def keyed_year(year: int) -> pd.DataFrame:
-    """A year of hourly rows whose value is its own local month-day-hour MMDDHH."""
-    index = utc_index(f"{year}-01-01", 8784 if year % 4 == 0 else 8760)
-    local = index.tz_convert("Asia/Shanghai")
-    return pd.DataFrame({"value": local.month * 10000 + local.day * 100 + local.hour}, index=index,
-                        dtype=float)
-
-
-def test_relabel_maps_each_local_month_day_hour_and_leap_day_to_28_february():
-    source = keyed_year(2005)
-    index = utc_index("2024-02-28 22:00", 30)  # through 29 February 2024 into 1 March
-    result = relabel_to_calendar(source, index, HOUR, "Asia/Shanghai", "hubs.x.weather")
-    local = index.tz_convert("Asia/Shanghai")
-    day = np.where((local.month == 2) & (local.day == 29), 28, local.day)
-    expected = local.month * 10000 + day * 100 + local.hour
-    assert result.index.equals(index)
-    np.testing.assert_array_equal(result["value"].to_numpy(), expected)
-    assert result["value"].iloc[2] == 22800.0  # 29 Feb 00:00 takes 28 Feb 00:00 (MMDDHH 022800)
-
-
-def test_relabel_names_the_key_when_the_file_lacks_a_date():
-    source = keyed_year(2005).iloc[:24 * 31]  # January only
-    with pytest.raises(ScenarioError, match="hubs.x.weather: .*02-01 00:00"):
-        relabel_to_calendar(source, utc_index("2025-02-01", 3), HOUR, "Asia/Shanghai", "hubs.x.weather")
-
-
-def test_to_steps_holds_hourly_values_over_quarters_and_averages_finer_data():
-    hourly = pd.DataFrame({"v": [1.0, 2.0, 3.0]}, index=utc_index("2025-07-01", 3))
-    quarters = to_steps(hourly, utc_index("2025-07-01", 12, "15min"), pd.Timedelta(15, "min"))
-    assert quarters["v"].tolist() == [1.0] * 4 + [2.0] * 4 + [3.0] * 4
-    back = to_steps(quarters.assign(v=np.arange(12.0)), utc_index("2025-07-01", 3), HOUR)
-    assert back["v"].tolist() == [1.5, 5.5, 9.5]
-
-
-def test_local_years_of_a_horizon():
-    assert local_years(utc_index("2025-12-31 18:00", 12), HOUR, "Asia/Shanghai") == [2025, 2026]
-    assert local_years(utc_index("2025-12-31 18:00", 6), HOUR, "Asia/Shanghai") == [2025]  # ends at midnight
 
 
 def test_typical_year_is_built_once_per_hub_year_and_seed():
