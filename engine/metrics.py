@@ -1,4 +1,9 @@
-"""Metrics of a schedule, per hub and in total, and the gains of coordination over the baseline.
+"""Metrics of a schedule -- in total, per hub or per step -- and the gains of coordination.
+
+One API scores every policy (PyPSA's statistics idea: every metric takes the same arguments):
+``statistics(scenario, schedule, by="total" | "hub" | "step")`` returns every metric below as a pandas
+Series (total) or DataFrame (hub x metric, time x metric). :func:`metrics` is its JSON block (totals and
+``"hubs"``) for ``summary.json``; study results call it as ``result.metrics(policy, by=...)``.
 
 Every metric name is fixed by DESIGN.md (units in the names):
 

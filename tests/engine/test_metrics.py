@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from engine.inputs.scenario import Battery, HubInputs, Link, Objective, Scenario, Workload
-from engine.metrics import METRIC_UNITS, gains, green_power_kw, metrics
+from engine.metrics import METRIC_UNITS, gains, green_power_kw, metrics, statistics
 from engine.schedule import FLOW_COLUMNS, Schedule
 
 INDEX = pd.date_range("2025-07-01 00:00", periods=3, freq="h", tz="UTC")
@@ -166,3 +166,36 @@ def test_gains_are_coordinated_minus_baseline_everywhere():
     same = gains(coordinated, coordinated)
     assert all(value == 0.0 for name, value in same.items() if name != "hubs")
     assert not math.isnan(difference["green_share_hourly"])
+
+
+# ---------------------------------------------------------------------------------------- statistics API
+def test_statistics_total_and_hub_are_the_metrics_blocks():
+    scenario, schedule = hand_scenario(), hand_schedule()
+    block = metrics(scenario, schedule)
+    totals = statistics(scenario, schedule)
+    assert isinstance(totals, pd.Series)
+    assert totals.to_dict() == {name: value for name, value in block.items() if name != "hubs"}
+    hubs = statistics(scenario, schedule, by="hub")
+    assert list(hubs.index) == ["east", "west"]
+    assert hubs.loc["west"].to_dict() == pytest.approx(EXPECTED["west"], rel=1e-12, abs=1e-15)
+    assert hubs.attrs["units"]["carbon_t"] == "tCO2"
+
+
+def test_statistics_by_step_add_up_to_the_totals():
+    scenario, schedule = hand_scenario(), hand_schedule()
+    steps = statistics(scenario, schedule, by="step")
+    assert steps.index.equals(scenario.index)
+    for name in ("it_energy_mwh", "grid_import_mwh", "carbon_t", "cost_cny", "migrated_it_mwh", "network_tb"):
+        assert steps[name].sum() == pytest.approx(EXPECTED["total"][name], rel=1e-12, abs=1e-15)
+    # Coincident import of both hubs per step [MW]: 150, 90, 205 kW.
+    np.testing.assert_allclose(steps["peak_import_mw"], [0.150, 0.090, 0.205])
+    # Green share of each step: (150 - 150 + 60) / 210, (150 - 90 + 60) / 210, (195 - 195 + 38) / 243.
+    np.testing.assert_allclose(steps["green_share_hourly"], [60 / 210, 120 / 210, 38 / 243])
+    # The work arriving in step 0 gets 20 of 30 kWh done by its deadline, none arrives in step 1
+    # (met trivially), the work of step 2 gets 20 of 30.
+    np.testing.assert_allclose(steps["deadline_met_share"], [2 / 3, 1.0, 2 / 3])
+
+
+def test_statistics_reject_an_unknown_grouping():
+    with pytest.raises(ValueError, match="by: expected one of"):
+        statistics(hand_scenario(), hand_schedule(), by="month")
