@@ -205,25 +205,7 @@ def read_open_meteo_json(path: str | Path, *, issue_time: pd.Timestamp | str | N
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise WeatherInputError(f"{path}: expected an Open-Meteo JSON response, got {error}; save the API "
                                 "response as JSON") from error
-    for key in ("latitude", "longitude", "elevation", "hourly", "hourly_units"):
-        if key not in payload:
-            raise WeatherInputError(f"{path}: expected the top-level key {key!r} of the Open-Meteo "
-                                    f"response, got {sorted(payload)}; request hourly variables and save "
-                                    "the full response")
-    hourly, units = payload["hourly"], payload["hourly_units"]
-    wind_key = next((key for key in ("wind_speed_100m", "wind_speed_10m") if key in hourly), None)
-    if wind_key is None:
-        raise WeatherInputError(f"{path}: hourly: expected 'wind_speed_100m' or 'wind_speed_10m', got "
-                                f"{sorted(hourly)}; add &hourly=wind_speed_100m to the request")
-    needed = ("time", "temperature_2m", *OPEN_METEO_RADIATION, "surface_pressure", wind_key)
-    missing = [key for key in needed if key not in hourly]
-    if missing:
-        raise WeatherInputError(f"{path}: hourly: expected keys {', '.join(needed)}, missing "
-                                f"{', '.join(missing)}; add them to the request's &hourly= list")
-    lengths = {key: len(hourly[key]) for key in needed}
-    if len(set(lengths.values())) > 1:
-        raise WeatherInputError(f"{path}: hourly: expected arrays of one length, got {lengths}; save the "
-                                "complete response")
+    hourly, units, wind_key, needed = _open_meteo_hourly(path, payload)
     times = _open_meteo_times(path, hourly["time"], units.get("time"), payload.get("utc_offset_seconds"))
     if len(times) < 2:
         raise WeatherInputError(f"{path}: hourly.time: expected at least 2 times, got {len(times)}; request "
@@ -237,13 +219,7 @@ def read_open_meteo_json(path: str | Path, *, issue_time: pd.Timestamp | str | N
     for key in OPEN_METEO_RADIATION:
         _unit_factor(path, key, units, {"W/m²": 1.0, "W/m2": 1.0})
     pressure_factor = _unit_factor(path, "surface_pressure", units, {"hPa": PA_PER_HPA})
-    temperature = series["temperature_2m"]
-    temperature_unit = units.get("temperature_2m")
-    if temperature_unit in ("°F", "degF"):
-        temperature = (temperature - 32.0) * 5.0 / 9.0
-    elif temperature_unit not in ("°C", "degC"):
-        raise WeatherInputError(f"{path}: hourly_units.temperature_2m: expected '°C' or '°F', got "
-                                f"{temperature_unit!r}; save the response with its hourly_units")
+    temperature = _celsius(path, series["temperature_2m"], units.get("temperature_2m"))
 
     def interval_mean(values: np.ndarray) -> np.ndarray:
         return 0.5 * (values[:-1] + values[1:])
@@ -265,6 +241,40 @@ def read_open_meteo_json(path: str | Path, *, issue_time: pd.Timestamp | str | N
                         latitude=float(payload["latitude"]), longitude=float(payload["longitude"]),
                         elevation_m=float(payload["elevation"]),
                         wind_height_m=100.0 if wind_key == "wind_speed_100m" else 10.0, source=str(path))
+
+
+def _open_meteo_hourly(path: Path, payload: dict) -> tuple[dict, dict, str, tuple[str, ...]]:
+    """The ``hourly`` arrays and ``hourly_units`` of a response, its wind key and the keys read."""
+    for key in ("latitude", "longitude", "elevation", "hourly", "hourly_units"):
+        if key not in payload:
+            raise WeatherInputError(f"{path}: expected the top-level key {key!r} of the Open-Meteo "
+                                    f"response, got {sorted(payload)}; request hourly variables and save "
+                                    "the full response")
+    hourly, units = payload["hourly"], payload["hourly_units"]
+    wind_key = next((key for key in ("wind_speed_100m", "wind_speed_10m") if key in hourly), None)
+    if wind_key is None:
+        raise WeatherInputError(f"{path}: hourly: expected 'wind_speed_100m' or 'wind_speed_10m', got "
+                                f"{sorted(hourly)}; add &hourly=wind_speed_100m to the request")
+    needed = ("time", "temperature_2m", *OPEN_METEO_RADIATION, "surface_pressure", wind_key)
+    missing = [key for key in needed if key not in hourly]
+    if missing:
+        raise WeatherInputError(f"{path}: hourly: expected keys {', '.join(needed)}, missing "
+                                f"{', '.join(missing)}; add them to the request's &hourly= list")
+    lengths = {key: len(hourly[key]) for key in needed}
+    if len(set(lengths.values())) > 1:
+        raise WeatherInputError(f"{path}: hourly: expected arrays of one length, got {lengths}; save the "
+                                "complete response")
+    return hourly, units, wind_key, needed
+
+
+def _celsius(path: Path, values: np.ndarray, unit: str | None) -> np.ndarray:
+    """Air temperature in degC from Open-Meteo's ``°C`` or ``°F``."""
+    if unit in ("°F", "degF"):
+        return (values - 32.0) * 5.0 / 9.0
+    if unit not in ("°C", "degC"):
+        raise WeatherInputError(f"{path}: hourly_units.temperature_2m: expected '°C' or '°F', got "
+                                f"{unit!r}; save the response with its hourly_units")
+    return values
 
 
 def _aware_times(path: Path, column: str, raw: pd.Series) -> pd.DatetimeIndex:
