@@ -623,6 +623,28 @@ def run_sweep(sweep: Sweep, out_dir: str | Path, *, workers: int | None = None,
                        failed=int((table["status"] == STATUS_FAILED).sum()))
 
 
+def sweep(source: str | Path | Sweep, out_dir: str | Path, **options: Any) -> SweepResult:
+    """Run a sweep file (or a :class:`Sweep`) into a folder: :func:`load_sweep`, then :func:`run_sweep`.
+
+    Parameters
+    ----------
+    source : str, pathlib.Path or Sweep
+        The sweep TOML file, or a sweep already loaded.
+    out_dir : str or pathlib.Path
+        Folder of the point records (``points/``); a rerun reuses them.
+    **options
+        Keyword arguments of :func:`run_sweep` (``workers``, ``scheduler``, ``retry_failed``, ...).
+
+    Returns
+    -------
+    SweepResult
+        Its ``table`` has one row per point; :func:`engine.outputs.sweep_report.write_sweep_outputs`
+        writes it (Parquet, CSV) with the report.
+    """
+    loaded = source if isinstance(source, Sweep) else load_sweep(source)
+    return run_sweep(loaded, out_dir, **options)
+
+
 @contextlib.contextmanager
 def _dask_client(scheduler: str | None, workers: int | None, n_todo: int, processes: bool,
                  memory_limit: str | float | None) -> Iterator:
