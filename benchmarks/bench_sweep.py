@@ -5,13 +5,19 @@ solved on a local cluster of one worker, then of two. Each cluster is started an
 imports the engine) before the clock starts, so the times compare solving, not Python imports; the
 warm-up seconds are printed too. Points go to a fresh temporary folder each time (no reuse).
 
-    python benchmarks/bench_sweep.py [--points 8] [--hours 168]
+    python benchmarks/bench_sweep.py [--points 8] [--hours 168] [--json]
+
+With ``--json`` the last line is one JSON object::
+
+    {"points": 8, "hours": 168, "rows": [{"workers": 1, "seconds": .., "per_point_s": .., "warm_s": ..,
+      "finished": 8}, {"workers": 2, ...}], "speedup": ..}
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import tempfile
 import time
 from pathlib import Path
@@ -44,19 +50,24 @@ def bench(points: int, hours: int, workers: int) -> tuple[float, float, int]:
 
 
 def main() -> None:
-    """Print the sweep seconds on 1 and 2 workers and the speed-up."""
+    """Print the sweep seconds on 1 and 2 workers and the speed-up (and the JSON object with ``--json``)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--points", type=int, default=8, help="points in the sweep (default 8)")
     parser.add_argument("--hours", type=int, default=168, help="horizon of each point [h] (default 168)")
+    parser.add_argument("--json", action="store_true", help='end with one JSON line {"rows", "speedup", ...}')
     args = parser.parse_args()
-    times = {}
+    rows = []
     for workers in (1, 2):
         warm, seconds, done = bench(args.points, args.hours, workers)
-        times[workers] = seconds
+        rows.append({"workers": workers, "seconds": seconds, "per_point_s": seconds / args.points,
+                     "warm_s": warm, "finished": done})
         print(f"{workers} worker(s): {args.points} points x {args.hours} h east-west, {done} finished, "
               f"{seconds:.1f} s ({seconds / args.points:.2f} s per point; cluster start and imports "
               f"{warm:.1f} s)")
-    print(f"speed-up 1 -> 2 workers: {times[1] / times[2]:.2f}x")
+    speedup = rows[0]["seconds"] / rows[1]["seconds"]
+    print(f"speed-up 1 -> 2 workers: {speedup:.2f}x")
+    if args.json:
+        print(json.dumps({"points": args.points, "hours": args.hours, "rows": rows, "speedup": speedup}))
 
 
 if __name__ == "__main__":
