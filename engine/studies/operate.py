@@ -39,7 +39,7 @@ green-share floor is dropped for that plan. If even that fails, the plan finishe
 only the largest feasible share of the work whose deadline the end cuts short (a finite look-ahead does
 not see the end coming, and a cautious forecast may leave too little power), and last scales every
 deadline requirement down by the largest feasible share (bisection). The work left undone shows as
-missed deadlines. Relaxed plans are counted in ``replans["relaxed"]``.
+missed deadlines. Relaxed plans are counted in ``result.operation.replans["relaxed"]``.
 """
 
 from __future__ import annotations
