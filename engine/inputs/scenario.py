@@ -71,7 +71,12 @@ class Battery:
 
 @dataclass(frozen=True)
 class HubInputs:
-    """One hub: capacities [kW] and its time series (:data:`HUB_SERIES`) on the scenario index."""
+    """One hub: capacities [kW] and its time series (:data:`HUB_SERIES`) on the scenario index.
+
+    ``weather`` (``"typical"``: the offline typical year, else the weather file's path), ``tracking``
+    (single-axis PV) and ``weather_seed`` say how the park series were made, so a study that needs the
+    output of one more kW of park (sizing) builds it the same way.
+    """
 
     name: str
     it_capacity_kw: float
@@ -80,6 +85,9 @@ class HubInputs:
     battery: Battery | None = None
     solar_kw_nameplate: float = 0.0
     wind_kw_nameplate: float = 0.0
+    weather: str = "typical"
+    tracking: bool = False
+    weather_seed: int = 0
 
     def __post_init__(self) -> None:
         problems = Problems(f"hub {self.name!r}")

@@ -526,7 +526,8 @@ def _hub(name: str, fields: _HubFields, index: pd.DatetimeIndex, step: pd.Timede
                         weather=fields.weather, weather_seed=fields.weather_seed, profiles=hub_profiles)
     return HubInputs(name=name, it_capacity_kw=fields.it_capacity_kw, grid_import_kw=fields.grid_import_kw,
                      series=series, battery=fields.battery, solar_kw_nameplate=fields.solar_kw,
-                     wind_kw_nameplate=fields.wind_kw), profiles
+                     wind_kw_nameplate=fields.wind_kw, weather=str(fields.weather), tracking=fields.tracking,
+                     weather_seed=fields.weather_seed), profiles
 
 
 def _battery(value: Any, key: str) -> Battery:

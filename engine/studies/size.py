@@ -88,9 +88,8 @@ def unit_profile_kw_per_kw(scenario: Scenario, hub_name: str, park: str) -> np.n
     nameplate = hub.solar_kw_nameplate if park == "solar" else hub.wind_kw_nameplate
     if nameplate > 0:
         return hub.series[f"{park}_kw"].to_numpy(dtype=float) / nameplate
-    settings = scenario.settings.get("hubs", {}).get(hub_name, {})
     catalogue = load_catalogue()
-    if hub_name not in catalogue or settings.get("weather", TYPICAL) != TYPICAL:
+    if hub_name not in catalogue or hub.weather != TYPICAL:
         raise ScenarioError(
             f"hubs.{hub_name}.{park}_mw: sizing {park} here needs the park's output profile, and the hub "
             "uses its own weather (or is a custom hub) with no park to scale. Fix: set "
@@ -106,8 +105,8 @@ def unit_profile_kw_per_kw(scenario: Scenario, hub_name: str, park: str) -> np.n
         scenario.index,
         step,
         key=f"hubs.{hub_name}",
-        tracking=bool(settings.get("tracking", False)),
-        weather_seed=int(settings.get("weather_seed", 0)),
+        tracking=hub.tracking,
+        weather_seed=hub.weather_seed,
         **one_mw,
     )
     return series[f"{park}_kw"].to_numpy(dtype=float) / KW_PER_MW
