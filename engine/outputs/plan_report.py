@@ -23,7 +23,7 @@ def plan_section(result: StudyResult) -> str:
         + table(["hub", "capacity", "chosen"], capacities)
         + f"<p>Cost over the {sizing.horizon_hours:,.0f} h horizon (annual for a full year) [million CNY]; "
         f"{sizing.cost_per_mwh_it_cny:,.1f} CNY per MWh of IT energy. Annualised capacity costs: "
-        f"{html.escape(unit_costs)} (engine/studies/size.py: sources and ASSUMPTIONS).</p>"
+        f"{html.escape(unit_costs)} (engine/inputs/plan_settings.py: sources and ASSUMPTIONS).</p>"
         + table(["part", "million CNY"], costs))
 
 
