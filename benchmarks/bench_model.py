@@ -105,31 +105,35 @@ def one_row(n_hubs: int, steps: int) -> dict:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     return {"hubs": n_hubs, "steps": steps, "build_s": schedule.build_seconds,
             "solve_s": schedule.solve_seconds, "total_s": total, "peak_mb": peak_mb, "highs_s": solver_only,
-            "ratio": total / solver_only,
+            "ratio": total / solver_only, "objective": value,
             "objective_match": bool(abs(value - highs_value) <= 1e-6 * max(1.0, abs(value)))}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the 8760-step rows")
-    parser.add_argument("--row", nargs=2, type=int, metavar=("HUBS", "STEPS"), help=argparse.SUPPRESS)
+    parser.add_argument("--json", action="store_true", help='end with one JSON line {"rows": [...]}')
+    parser.add_argument("--row", nargs=2, type=int, metavar=("HUBS", "STEPS"),
+                        help="time only this configuration (in this process)")
     args = parser.parse_args()
     if args.row:
-        print(json.dumps(one_row(*args.row)))
-        return
-    horizons = (168, 1344) if args.quick else (168, 1344, 8760)
-    header = (f"{'hubs':>4} {'steps':>5} {'build s':>8} {'solve s':>8} {'total s':>8} {'peak MB':>8} "
-              f"{'HiGHS s':>8} {'ratio':>6} same-obj")
-    print(header)
-    for steps in horizons:
-        for n_hubs in (4, 10):
-            out = subprocess.run([sys.executable, __file__, "--row", str(n_hubs), str(steps)],
-                                 capture_output=True, text=True, check=True)
-            r = json.loads(out.stdout.strip().splitlines()[-1])
-            print(f"{r['hubs']:>4} {r['steps']:>5} {r['build_s']:>8.2f} {r['solve_s']:>8.2f} "
-                  f"{r['total_s']:>8.2f} {r['peak_mb']:>8.0f} {r['highs_s']:>8.2f} {r['ratio']:>6.2f} "
-                  f"{r['objective_match']}",
-                  flush=True)
+        rows = [one_row(*args.row)]
+    else:
+        horizons = (168, 1344) if args.quick else (168, 1344, 8760)
+        rows = []
+        for steps in horizons:
+            for n_hubs in (4, 10):
+                out = subprocess.run([sys.executable, __file__, "--json", "--row",
+                                      str(n_hubs), str(steps)], capture_output=True, text=True, check=True)
+                rows.append(json.loads(out.stdout.strip().splitlines()[-1])["rows"][0])
+    print(f"{'hubs':>4} {'steps':>5} {'build s':>8} {'solve s':>8} {'total s':>8} {'peak MB':>8} "
+          f"{'HiGHS s':>8} {'ratio':>6} same-obj")
+    for r in rows:
+        print(f"{r['hubs']:>4} {r['steps']:>5} {r['build_s']:>8.2f} {r['solve_s']:>8.2f} "
+              f"{r['total_s']:>8.2f} {r['peak_mb']:>8.0f} {r['highs_s']:>8.2f} {r['ratio']:>6.2f} "
+              f"{r['objective_match']}")
+    if args.json:
+        print(json.dumps({"rows": rows}))
 
 
 if __name__ == "__main__":

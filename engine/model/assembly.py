@@ -50,9 +50,6 @@ from engine.schedule import Schedule
 PUE_PARAMETER_MAX_CELLS = 5000
 """Largest ``steps x hubs`` for which PUE is a Parameter by default (see module docstring)."""
 
-DEADLINE_FORM = "cumulative"
-"""Formulation of the deadline windows (:meth:`engine.model.compute.Compute._deadlines`)."""
-
 
 class CoSchedulingModel:
     """The compiled co-scheduling LP of one scenario shape, re-solvable with new data.
@@ -87,7 +84,7 @@ class CoSchedulingModel:
     """
 
     def __init__(self, scenario: Scenario, *, pue_parameter: bool | None = None,
-                 sizing: Sizing | None = None, deadline_form: str = DEADLINE_FORM) -> None:
+                 sizing: Sizing | None = None) -> None:
         started = time.perf_counter()
         self.scenario, self.sizing = scenario, sizing
         self.layout = layout = layout_of(scenario)
@@ -100,7 +97,7 @@ class CoSchedulingModel:
         self.pue_parameter = pue_parameter
         initial = scenario_data(scenario)
         self._pue_constant = None if pue_parameter else initial.pue.copy()
-        self.components = self._components(deadline_form)
+        self.components = self._components()
         parts = self.components.values()
         self.constraints = {name: c for part in parts for name, c in part.constraints.items()}
         self.parameters = {name: p for part in parts for name, p in part.parameters.items()}
@@ -110,10 +107,10 @@ class CoSchedulingModel:
         self._construct_seconds = time.perf_counter() - started
         self._compiled = False
 
-    def _components(self, deadline_form: str) -> dict[str, Component]:
+    def _components(self) -> dict[str, Component]:
         """Every component, and ``Hub-power_balance`` (on ``compute``) summing their contributions."""
         layout = self.layout
-        compute = Compute(layout, self._pue_constant, deadline_form)
+        compute = Compute(layout, self._pue_constant)
         renewables = Renewables(layout, self.sizing)
         grid = Grid(layout)
         storage = Storage(layout, renewables.used_kw, self.sizing)

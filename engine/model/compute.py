@@ -16,8 +16,6 @@ from engine.inputs.arrays import ModelData
 from engine.model.component import Component
 from engine.model.layout import Layout, difference_matrix
 
-DEADLINE_FORMS = ("cumulative", "backlog", "triangular")
-
 
 class Compute(Component):
     """The facility load of every hub: ``pue x (firm_it + sum_j work_(j,h))``, a demand of the balance.
@@ -32,9 +30,9 @@ class Compute(Component):
 
     prefix = "Workload"
 
-    def __init__(self, layout: Layout, pue: np.ndarray | None, form: str = "cumulative") -> None:
+    def __init__(self, layout: Layout, pue: np.ndarray | None) -> None:
         super().__init__()
-        self.layout, self.form = layout, form
+        self.layout = layout
         self.it_capacity_kw = np.array([h.it_capacity_kw for h in layout.scenario.hubs.values()], dtype=float)
         self.firm_facility = self.parameter("firm_facility_kw", layout.shape, nonneg=True)
         headroom = self.parameter("it_headroom_kw", layout.shape)
@@ -57,32 +55,20 @@ class Compute(Component):
         """Deadline windows of every workload, on its IT energy per step ``e[t, j] = sum_h work dt`` [kWh].
 
         The window rule is :mod:`engine.inputs.deadlines`: cumulative released and due energy
-        ``R[t, j] >= U[t, j]`` (Parameters ``released_kwh``, ``due_kwh``). With the first difference
-        ``D`` (:func:`~engine.model.layout.difference_matrix`):
+        ``R[t, j] >= U[t, j]`` (Parameters ``released_kwh``, ``due_kwh``). The state is the cumulative
+        work done ``done[t, j]`` [kWh] with column bounds ``U <= done <= R`` (nothing before it arrives,
+        all by its deadline) and, with the first difference ``D``, ``Workload-done_recursion``:
 
-        - ``"cumulative"``: ``done[t, j]`` [kWh] with column bounds ``U <= done <= R`` and
-          ``Workload-done_recursion``: ``D done = e`` (``done_t = done_{t-1} + e_t``, ``done_{-1} = 0``);
-        - ``"backlog"``: ``backlog[t, j] = R - done`` [kWh] with bounds ``0 <= backlog <= R - U`` and
-          ``Workload-backlog_recursion``: ``D backlog = D R - e``;
-        - ``"triangular"``: ``Workload-deadline_window``: ``U <= L e <= R`` with the lower-triangular
-          ones matrix ``L`` (no state variable; ``T^2 / 2`` nonzeros per workload).
+        .. math:: done_t - done_{t-1} = e_t, done_{-1} = 0
+
+        Measured against a backlog state ``b = R - done`` and a lower-triangular window matrix
+        ``U <= L e <= R`` in ``benchmarks/bench_model.py`` (its docstring has the numbers).
         """
-        steps, n_work = by_workload.shape
-        shape = (steps, n_work)
+        shape = by_workload.shape
         released = self.parameter("released_kwh", shape, nonneg=True)
         due = self.parameter("due_kwh", shape, nonneg=True)
-        if self.form == "cumulative":
-            done = self.variable("done_kwh", shape, bounds=[due, released])
-            self.constrain("done_recursion", difference_matrix(steps) @ done == by_workload)
-        elif self.form == "backlog":
-            window = self.parameter("window_kwh", shape, nonneg=True)
-            arrival = self.parameter("arrival_kwh", shape)
-            backlog = self.variable("backlog_kwh", shape, bounds=[0, window])
-            self.constrain("backlog_recursion", difference_matrix(steps) @ backlog == arrival - by_workload)
-        else:
-            cumulative = sp.csc_matrix(np.tril(np.ones((steps, steps)))) @ by_workload
-            self.constrain("deadline_window", cumulative >= due)
-            self.constrain("deadline_window_released", cumulative <= released)
+        done = self.variable("done_kwh", shape, bounds=[due, released])
+        self.constrain("done_recursion", difference_matrix(shape[0]) @ done == by_workload)
 
     def update(self, data: ModelData) -> None:
         """Firm facility power, IT headroom, PUE and released and due work from the new data."""
@@ -93,12 +79,8 @@ class Compute(Component):
             params["pue"].value = data.pue
         if self.work is None:
             return
-        due = np.minimum(data.due_kwh, data.released_kwh)
         params["released_kwh"].value = data.released_kwh
-        params["due_kwh"].value = due
-        if self.form == "backlog":
-            params["window_kwh"].value = data.released_kwh - due
-            params["arrival_kwh"].value = np.diff(data.released_kwh, axis=0, prepend=0.0)
+        params["due_kwh"].value = np.minimum(data.due_kwh, data.released_kwh)
 
     def workload_it_kw(self) -> np.ndarray:
         """``(steps, hubs, workloads)`` IT power of each workload at each hub in the solution [kW]."""
