@@ -50,6 +50,9 @@ from engine.schedule import Schedule
 PUE_PARAMETER_MAX_CELLS = 5000
 """Largest ``steps x hubs`` for which PUE is a Parameter by default (see module docstring)."""
 
+SOLVER_OPTIONS = {"HIGHS": {"output_flag": False}}
+"""Options passed to a solver: HiGHS writes no log at all (cvxpy only turns off its console copy)."""
+
 
 class CoSchedulingModel:
     """The compiled co-scheduling LP of one scenario shape, re-solvable with new data.
@@ -226,7 +229,7 @@ class CoSchedulingModel:
         """One solver call: ``(status, build seconds, solve seconds)`` (see :meth:`solve`)."""
         started = time.perf_counter()
         try:
-            self.problem.solve(solver=solver.upper())
+            self.problem.solve(solver=solver.upper(), **SOLVER_OPTIONS.get(solver.upper(), {}))
         except cp.error.SolverError as error:
             raise SolverError(f"solver {solver} failed: {error}") from error
         total = time.perf_counter() - started
