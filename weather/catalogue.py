@@ -62,6 +62,12 @@ class Tariff:
     flat_price_cny_per_kwh: float
     flat_price_source: str
     seasons: tuple[TariffSeason, ...]
+    coal_benchmark_cny_per_kwh: float = 0.0
+    """Provincial coal-fired benchmark on-grid price 燃煤发电基准价 [CNY/kWh] (the default export price)."""
+    coal_benchmark_source: str = "not given"
+    demand_charge_cny_per_kw_month: float = 0.0
+    """Demand charge of the two-part tariff on the monthly peak import [CNY per kW-month]."""
+    demand_charge_source: str = "not given"
 
     def ratio_table(self) -> np.ndarray:
         """Price ratio to the flat price by (month 1..12, local hour 0..23), shape (12, 24) [-]."""
@@ -173,7 +179,11 @@ def _tariff(key: str, raw: dict) -> Tariff:
     )
     return Tariff(key=key, source=raw["source"],
                   flat_price_cny_per_kwh=raw["flat_price_cny_per_kwh"],
-                  flat_price_source=raw["flat_price_source"], seasons=seasons)
+                  flat_price_source=raw["flat_price_source"], seasons=seasons,
+                  coal_benchmark_cny_per_kwh=raw.get("coal_benchmark_cny_per_kwh", 0.0),
+                  coal_benchmark_source=raw.get("coal_benchmark_source", "not given"),
+                  demand_charge_cny_per_kw_month=raw.get("demand_charge_cny_per_kw_month", 0.0),
+                  demand_charge_source=raw.get("demand_charge_source", "not given"))
 
 
 @cache
