@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 import pvlib
 
+from weather.corrections import extraterrestrial_horizontal_mean, radiation_lag_minutes
 from weather.errors import WeatherInputError
 
 REQUIRED_COLUMNS = ("ghi", "dni", "dhi", "temp_air", "wind_speed", "pressure")
@@ -43,10 +44,12 @@ IRRADIANCE_COLUMNS = ("ghi", "dni", "dhi")
 IRRADIANCE_LIMIT_W_M2 = 1500.0
 #: GHI may exceed the extraterrestrial horizontal irradiance by at most this factor (cloud enhancement).
 GHI_EXTRATERRESTRIAL_FACTOR = 1.5
-#: ASSUMPTION: allowance [W/m2] added to 1.5 x extraterrestrial for hourly means at low sun; with the
-#: extraterrestrial value taken as the largest within +-1 h (hour-label errors), the 12 CSWD files in
-#: ../shared/weather/epw exceed 1.5 x extraterrestrial by at most 17 W/m2 (Yinchuan, Guiyang).
+#: ASSUMPTION: allowance [W/m2] added to 1.5 x the interval's own extraterrestrial horizontal irradiance
+#: for hourly means at low sun (cloud enhancement, the sunrise/sunset hour's curvature).
 GHI_EXTRATERRESTRIAL_ALLOWANCE_W_M2 = 50.0
+#: ASSUMPTION: a clear-day radiation lag beyond this [min] is an error of the time labels (see
+#: weather.corrections): the CSWD files run 26-72 min late before correction, pvlib's TMY3 file -0.7 min.
+RADIATION_LAG_LIMIT_MIN = 20.0
 #: ASSUMPTION: small negative irradiance (sensor night offsets) down to this value [W/m2] is set to 0
 #: with a warning; anything more negative is an error.
 NEGATIVE_IRRADIANCE_TOLERANCE_W_M2 = -10.0
@@ -87,6 +90,9 @@ class WeatherData:
         Height above ground of ``wind_speed`` [m].
     source : str
         Where the data came from (file path, "typical year <hub> seed <n>", ...).
+    notes : tuple of str
+        What was corrected or calibrated on the way in (radiation lag, gap days, wind calibration), one
+        sentence each; the outputs carry them.
     """
 
     data: pd.DataFrame
@@ -95,6 +101,7 @@ class WeatherData:
     elevation_m: float
     wind_height_m: float
     source: str
+    notes: tuple[str, ...] = ()
 
     @property
     def step_hours(self) -> float:
@@ -123,7 +130,9 @@ def validate_weather(data: pd.DataFrame, *, source: str, latitude: float | None 
       within the measured extremes; ``pressure`` in Pa within 30-110 kPa (hPa is recognised and named);
       ``wind_speed`` within 0-100 m/s; ``albedo`` (optional) within 0-1;
     - irradiance within 0-1500 W/m2 and, when ``latitude`` and ``longitude`` are given, GHI at most
-      1.5 x the extraterrestrial horizontal irradiance (largest value within +-1 h, plus 50 W/m2).
+      1.5 x the extraterrestrial horizontal irradiance of its own interval plus 50 W/m2, and the GHI of
+      clear days centred on the sun within 20 min (:func:`weather.corrections.radiation_lag_minutes`;
+      a lag is reported, never hidden: the EPW reader corrects it before this check).
 
     The one repair: irradiance between -10 and 0 W/m2 (sensor night offsets) is set to 0, with a
     :class:`WeatherRepairWarning` giving the count.
@@ -283,12 +292,8 @@ def _extraterrestrial_normal(index: pd.DatetimeIndex) -> np.ndarray:
 
 
 def _check_extraterrestrial(frame: pd.DataFrame, latitude: float, longitude: float, source: str) -> None:
-    zenith = _mid_interval_position(frame.index, latitude, longitude)["zenith"].to_numpy()
-    extra_normal = _extraterrestrial_normal(frame.index)
-    horizontal = pd.Series(extra_normal * np.clip(np.cos(np.radians(zenith)), 0.0, None))
-    steps_per_hour = max(1, round(pd.Timedelta("1h") / pd.Timedelta(frame.index.freq)))
-    largest_near = horizontal.rolling(2 * steps_per_hour + 1, center=True, min_periods=1).max().to_numpy()
-    limit = GHI_EXTRATERRESTRIAL_FACTOR * largest_near + GHI_EXTRATERRESTRIAL_ALLOWANCE_W_M2
+    horizontal = extraterrestrial_horizontal_mean(frame.index, latitude, longitude)
+    limit = GHI_EXTRATERRESTRIAL_FACTOR * horizontal + GHI_EXTRATERRESTRIAL_ALLOWANCE_W_M2
     ghi = frame["ghi"].to_numpy()
     over = ghi > limit
     if over.any():
@@ -298,6 +303,13 @@ def _check_extraterrestrial(frame: pd.DataFrame, latitude: float, longitude: flo
                      f"limit is {limit[first]:.0f} W/m2 at {frame.index[first].isoformat()}",
                      "check the time zone and the interval label (start vs end) of the timestamps, the "
                      "site latitude/longitude, and the irradiance unit")
+    lag = radiation_lag_minutes(frame, latitude, longitude)
+    if lag is not None and abs(lag) > RADIATION_LAG_LIMIT_MIN:
+        raise _error(source, "ghi",
+                     f"clear-day GHI centred on the sun within {RADIATION_LAG_LIMIT_MIN:g} min",
+                     f"GHI {abs(lag):.0f} min {'late' if lag > 0 else 'early'} against the sun",
+                     "check the time zone and the interval label (start vs end) of the timestamps, or shift "
+                     "the irradiance with weather.corrections.correct_radiation")
 
 
 def pressure_from_elevation(elevation_m: float) -> float:

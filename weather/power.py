@@ -90,7 +90,8 @@ def power_summary(weather: WeatherData, output: pd.DataFrame, solar_mw: float, w
         ``temp_air_mean_c`` [degC]; ``wind_speed_hub_mean_ms`` [m/s] at the hub height; ``hub_height_m``
         [m]; ``solar_mw``, ``wind_mw`` [MW]; ``solar_energy_mwh``, ``wind_energy_mwh`` [MWh];
         ``solar_capacity_factor``, ``wind_capacity_factor`` [-] (None for a zero capacity);
-        ``solar_full_load_hours``, ``wind_full_load_hours`` [h] (None for a zero capacity).
+        ``solar_full_load_hours``, ``wind_full_load_hours`` [h] (None for a zero capacity);
+        ``weather_notes``: what was corrected or calibrated in the weather (``WeatherData.notes``).
     """
     solar_mw = _check_capacity("solar_mw", solar_mw)
     wind_mw = _check_capacity("wind_mw", wind_mw)
@@ -118,4 +119,5 @@ def power_summary(weather: WeatherData, output: pd.DataFrame, solar_mw: float, w
         "wind_capacity_factor": wind_cf,
         "solar_full_load_hours": None if solar_cf is None else solar_cf * hours,
         "wind_full_load_hours": None if wind_cf is None else wind_cf * hours,
+        "weather_notes": list(weather.notes),
     }

@@ -210,6 +210,32 @@ def _solar_hour(mid: pd.DatetimeIndex, longitude: float) -> np.ndarray:
     return np.mod(12.0 + np.asarray(hour_angle) / 15.0, 24.0)
 
 
+def linke_turbidity(hub: Hub, times: pd.DatetimeIndex) -> np.ndarray:
+    """pvlib's monthly Linke turbidity at the hub, linear between mid-month nodes [-].
+
+    Nodes at the 15th of each month, January to December in order (day of year 15, 46, ..., 349),
+    wrapping round the year, as pvlib's ``lookup_linke_turbidity(interp_turbidity=True)`` does.
+
+    Parameters
+    ----------
+    hub : Hub
+        The hub (its latitude and longitude).
+    times : pandas.DatetimeIndex
+        Instants to evaluate.
+
+    Returns
+    -------
+    numpy.ndarray
+        Linke turbidity [-] at each instant.
+    """
+    mid_months = pd.date_range("2025-01-01", periods=12, freq="MS", tz="UTC") + pd.Timedelta(days=14)
+    monthly = pvlib.clearsky.lookup_linke_turbidity(mid_months, hub.lat, hub.lon,
+                                                    interp_turbidity=False).to_numpy()
+    nodes = mid_months.day_of_year.to_numpy().astype(float)
+    return np.interp(times.day_of_year.to_numpy(), np.r_[nodes[-1] - 365.0, nodes, nodes[0] + 365.0],
+                     np.r_[monthly[-1], monthly, monthly[0]])
+
+
 def _clear_sky_ghi(hub: Hub, mid: pd.DatetimeIndex, apparent_zenith: np.ndarray,
                    dni_extra: np.ndarray) -> np.ndarray:
     """Ineichen-Perez clear-sky GHI at the mid-points [W/m2].
@@ -218,12 +244,7 @@ def _clear_sky_ghi(hub: Hub, mid: pd.DatetimeIndex, apparent_zenith: np.ndarray,
     Linke turbidity at the hub, interpolated linearly between mid-month values (as pvlib's
     ``interp_turbidity`` does), Kasten-Young relative air mass made absolute with the site pressure.
     """
-    mid_months = pd.date_range("2025-01-15", periods=12, freq="MS", tz="UTC") + pd.Timedelta(days=14)
-    monthly_turbidity = pvlib.clearsky.lookup_linke_turbidity(mid_months, hub.lat, hub.lon,
-                                                              interp_turbidity=False).to_numpy()
-    nodes = mid_months.day_of_year.to_numpy().astype(float)
-    turbidity = np.interp(mid.day_of_year.to_numpy(), np.r_[nodes[-1] - 365.0, nodes, nodes[0] + 365.0],
-                          np.r_[monthly_turbidity[-1], monthly_turbidity, monthly_turbidity[0]])
+    turbidity = linke_turbidity(hub, mid)
     day = apparent_zenith < 90.0  # the sun is up at the mid-point; night stays 0
     relative = pvlib.atmosphere.get_relative_airmass(apparent_zenith[day], model="kastenyoung1989")
     absolute = pvlib.atmosphere.get_absolute_airmass(relative, pvlib.atmosphere.alt2pres(hub.elevation_m))

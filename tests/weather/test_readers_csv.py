@@ -46,11 +46,19 @@ def test_declared_zone_gives_the_same_frame_as_offsets():
     pd.testing.assert_frame_equal(with_offsets, declared)
 
 
-def test_hour_ending_labels_move_back_one_step():
+def test_hour_ending_labels_move_back_one_step(tmp_path):
+    ending = _good()
+    ending["time"] = (pd.to_datetime(ending["time"]) + pd.Timedelta("1h")).map(pd.Timestamp.isoformat)
+    ending.to_csv(tmp_path / "ending.csv", index=False)
     start = read_weather(DATA / "good.csv", **SITE).data
-    end = read_weather(DATA / "good.csv", time_label="end", **SITE).data
-    assert (start.index - end.index == pd.Timedelta("1h")).all()
-    np.testing.assert_array_equal(start.to_numpy(), end.to_numpy())
+    end = read_weather(tmp_path / "ending.csv", time_label="end", **SITE).data
+    pd.testing.assert_frame_equal(start, end)
+
+
+def test_a_one_hour_label_error_is_caught_by_the_extraterrestrial_check():
+    # good.csv labels interval starts; read as hour-ending, the sunrise hour gets sun before sunrise
+    with pytest.raises(WeatherInputError, match="extraterrestrial.*interval label"):
+        read_weather(DATA / "good.csv", time_label="end", **SITE)
 
 
 def test_column_map_and_missing_pressure_filled_from_elevation():

@@ -10,7 +10,7 @@ import pytest
 from scipy import stats
 
 from weather import UnknownHubError, WeatherInputError, get_hub, load_catalogue
-from weather.synthetic import typical_year
+from weather.synthetic import linke_turbidity, typical_year
 
 HUBS = tuple(load_catalogue())
 WESTERN = ("zhongwei", "qingyang", "helinger", "guian")
@@ -200,3 +200,15 @@ def test_unknown_hub_and_impossible_irradiance_are_rejected():
 def test_bad_wind_resource_is_named(field, value):
     with pytest.raises(WeatherInputError, match=f"^{field}: expected"):
         typical_year(dataclasses.replace(get_hub("zhongwei"), **{field: value}))
+
+
+# pvlib 0.16's own interpolation (the reference) calls a pandas attribute pandas deprecates
+@pytest.mark.filterwarnings("ignore:DatetimeIndex.dayofyear is deprecated")
+@pytest.mark.parametrize("name", ["zhongwei", "helinger", "guian"])
+def test_linke_turbidity_follows_pvlibs_interpolation_in_every_month(name):
+    # issue 11: month nodes were out of order (Feb..Dec, then Jan) and off by up to 0.35 in Dec-Feb
+    hub = get_hub(name)
+    times = pd.date_range("2025-01-01", "2025-12-31", freq="D", tz="UTC")
+    ours = linke_turbidity(hub, times)
+    reference = pvlib.clearsky.lookup_linke_turbidity(times, hub.lat, hub.lon, interp_turbidity=True)
+    np.testing.assert_allclose(ours, reference.to_numpy(), atol=0.05)

@@ -25,8 +25,11 @@ files the hubs use (``../shared/weather/epw/SOURCES.md``):
   truncated file is an error. Sub-hourly EPW files are not supported (pvlib ignores the minute field).
 - **Wind** is the 10 m station reading (``wind_height_m`` = 10); in the CSWD files it is whole m/s,
   often held for 6 hours (see SOURCES.md): the wind parks need their own hub-height calibration.
-  Yinchuan and Guiyang radiation lags the other stations by about an hour (SOURCES.md); it is not
-  shifted here.
+- **Radiation lag and gaps** (``correct=True``, the default): the CSWD radiation runs 27-73 min late
+  against the sun (table :data:`weather.corrections.CSWD_LAGS_MIN`) and some files hold whole days of
+  zero GHI; :func:`weather.corrections.correct_radiation` shifts the irradiance back onto the sun and
+  fills the gap days, and ``WeatherData.notes`` says what was done. ``correct=False`` keeps the file's
+  timing, which the extraterrestrial check then refuses when it lags by more than 20 min.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from pathlib import Path
 import pandas as pd
 from pvlib.iotools import read_epw
 
+from weather.corrections import correct_radiation
 from weather.errors import WeatherInputError
 from weather.frame import (
     WeatherData,
@@ -54,7 +58,8 @@ MISSING_CODES = {"temp_air": 99.9, "atmospheric_pressure": 999999.0, "ghi": 9999
 HOURS_PER_YEAR = (8760, 8784)
 
 
-def read_epw_weather(path: str | Path, *, year: int | None = None, close: bool = True) -> WeatherData:
+def read_epw_weather(path: str | Path, *, year: int | None = None, close: bool = True,
+                     correct: bool = True) -> WeatherData:
     """Read an EPW file into :class:`~weather.frame.WeatherData`.
 
     Parameters
@@ -66,6 +71,8 @@ def read_epw_weather(path: str | Path, *, year: int | None = None, close: bool =
         else the year of its first record.
     close : bool, default True
         Recompute DNI from GHI and DHI (see module docstring); False keeps the file's DNI.
+    correct : bool, default True
+        Remove a clear-day radiation lag and fill zero-GHI gap days (see module docstring).
 
     Returns
     -------
@@ -93,12 +100,16 @@ def read_epw_weather(path: str | Path, *, year: int | None = None, close: bool =
     frame = fill_missing_pressure(frame, meta["altitude"], source=source)
     frame = keep_valid_albedo(frame)
     frame.index = frame.index.tz_convert("UTC")
+    notes: tuple[str, ...] = ()
+    if correct:
+        frame, notes = correct_radiation(frame, meta["latitude"], meta["longitude"])
     frame = validate_weather(frame, source=source, latitude=meta["latitude"], longitude=meta["longitude"])
     if close:
         frame = close_irradiance(frame, meta["latitude"], meta["longitude"])
         source = f"{source} (DNI recomputed from GHI and DHI)"
     return WeatherData(data=frame, latitude=float(meta["latitude"]), longitude=float(meta["longitude"]),
-                       elevation_m=float(meta["altitude"]), wind_height_m=EPW_WIND_HEIGHT_M, source=source)
+                       elevation_m=float(meta["altitude"]), wind_height_m=EPW_WIND_HEIGHT_M, source=source,
+                       notes=notes)
 
 
 def _parse(path: str | Path, year: int | None) -> tuple[pd.DataFrame, dict]:
