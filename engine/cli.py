@@ -55,6 +55,8 @@ def _power(args: argparse.Namespace) -> None:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
         return
     print(f"{hub.name} ({hub.name_zh}), weather: {weather.source}, {summary['hours']:.0f} h")
+    for note in weather.notes:
+        print(f"  note: {note}")
     print(f"  GHI {summary['ghi_kwh_m2']:.0f} kWh/m2, mean air temperature "
           f"{summary['temp_air_mean_c']:.1f} degC, mean wind "
           f"{summary['wind_speed_hub_mean_ms']:.2f} m/s at {summary['hub_height_m']:.0f} m")
