@@ -34,7 +34,7 @@ import pandas as pd
 
 from engine.inputs.deadlines import deadline_steps, window_end
 from engine.inputs.scenario import Scenario, Workload
-from engine.schedule import Schedule
+from engine.schedule import Schedule, grid_cost_per_kwh
 
 METRIC_UNITS = {
     "it_energy_mwh": "MWh",
@@ -272,3 +272,39 @@ def gains(coordinated: dict, baseline: dict) -> dict:
         for hub, values in coordinated["hubs"].items()
     }
     return difference
+
+
+def stored_energy_value(scenario: Scenario, schedule: Schedule) -> float:
+    """Value of the change of battery energy over the horizon [objective unit] (positive: ends fuller).
+
+    Every comparison of schedules values the end-of-horizon battery state (DESIGN.md, "Scoring"):
+    ``sum_b (soc_end - soc_initial) x eta_b x w_b`` with ``eta_b = sqrt(round_trip_efficiency)`` (a kWh
+    stored delivers ``eta`` kWh) and ``w_b`` the mean grid weight per kWh at the battery's hub over the
+    horizon (:func:`engine.schedule.grid_cost_per_kwh`: tariff plus carbon price, carbon or energy).
+    ASSUMPTION: stored energy displaces grid energy at its average weight -- a documented, neutral
+    price, neither the dearest hour nor the valley.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario that was scheduled.
+    schedule : Schedule
+        Any schedule of it (``battery_soc_kwh`` is the state at the end of each step).
+    """
+    value = 0.0
+    flows = schedule.flows
+    for name, hub in scenario.hubs.items():
+        if hub.battery is None:
+            continue
+        rows = flows[flows["hub"] == name].sort_values("time")
+        change = float(rows["battery_soc_kwh"].iloc[-1]) - hub.battery.initial_soc * hub.battery.energy_kwh
+        weight = grid_cost_per_kwh(scenario, rows["carbon_g_per_kwh"].to_numpy(float),
+                                   rows["price_cny_per_kwh"].to_numpy(float))
+        value += change * np.sqrt(hub.battery.round_trip_efficiency) * float(np.mean(weight))
+    return value
+
+
+def scored_objective(scenario: Scenario, schedule: Schedule) -> float:
+    """The schedule's objective minus :func:`stored_energy_value` [objective unit]: the number to compare
+    schedules by, whatever battery state each ends with."""
+    return float(schedule.objective) - stored_energy_value(scenario, schedule)

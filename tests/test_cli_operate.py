@@ -22,8 +22,9 @@ def test_operate_writes_outputs_and_prints_the_three_way_table(tmp_path, capsys)
     assert {"scenario", "operated", "perfect_foresight", "baseline", "gains", "forecast", "replans",
             "solver"} <= set(summary)
     assert {"count", "mean_seconds", "max_seconds"} <= set(summary["replans"])
-    # Planning times: the start, then 12:00 local and every 12 h: 00:00, 12:00, 00:00, ... in 3 days.
-    assert summary["replans"]["count"] == 6
+    # Planning times: the start, then 12:00 local and every 12 h: 00:00, 12:00, 00:00, ... in 3 days
+    # and the one-day drain period (deadline 24 h).
+    assert summary["replans"]["count"] == 8
     assert summary["scenario"]["operation"]["quantile"] == 0.2
     assert summary["gains"]["cost_cny"] == summary["operated"]["cost_cny"] - summary["baseline"]["cost_cny"]
     assert {"solar_nrmse", "wind_nrmse"} <= set(summary["forecast"]["hubs"]["zhongwei"])

@@ -67,6 +67,9 @@ class CoSchedulingModel:
         :data:`PUE_PARAMETER_MAX_CELLS`.
     sizing : Sizing, optional
         Capacities chosen with the operation (capacity planning); ``None``: every capacity as given.
+    soft_deadlines : bool
+        Deadlines with a penalised slack (:mod:`engine.model.compute`) so that a plan always exists
+        (rolling operation); the deadline pre-check is then skipped. Default: hard deadlines.
 
     Attributes
     ----------
@@ -87,9 +90,9 @@ class CoSchedulingModel:
     """
 
     def __init__(self, scenario: Scenario, *, pue_parameter: bool | None = None,
-                 sizing: Sizing | None = None) -> None:
+                 sizing: Sizing | None = None, soft_deadlines: bool = False) -> None:
         started = time.perf_counter()
-        self.scenario, self.sizing = scenario, sizing
+        self.scenario, self.sizing, self.soft_deadlines = scenario, sizing, soft_deadlines
         self.layout = layout = layout_of(scenario)
         self.hub_names, self.workload_names = layout.hub_names, layout.workload_names
         self.battery_hubs, self.steps = layout.battery_hubs, layout.steps
@@ -113,7 +116,7 @@ class CoSchedulingModel:
     def _components(self) -> dict[str, Component]:
         """Every component, and ``Hub-power_balance`` (on ``compute``) summing their contributions."""
         layout = self.layout
-        compute = Compute(layout, self._pue_constant)
+        compute = Compute(layout, self._pue_constant, soft=self.soft_deadlines)
         renewables = Renewables(layout, self.sizing)
         grid = Grid(layout)
         storage = Storage(layout, renewables.used_kw, self.sizing)
@@ -158,7 +161,9 @@ class CoSchedulingModel:
         check_feasibility(self.layout, self.data, Capacities(
             it_kw=parts["compute"].it_capacity_kw, grid_kw=parts["grid"].cap_kw,
             battery_kw=parts["storage"].upper_power_kw(),
-            renewable_kw=parts["renewables"].upper_kw(self.data)))
+            renewable_kw=parts["renewables"].upper_kw(self.data)),
+            min_green_share=float(self.parameters["min_green_share"].value),
+            deadlines=not self.soft_deadlines)
 
     def sized_capacities(self) -> dict[str, dict[str, float]]:
         """The chosen capacities after a solve with a :class:`Sizing`.

@@ -12,9 +12,20 @@ import cvxpy as cp
 import numpy as np
 import scipy.sparse as sp
 
-from engine.inputs.arrays import ModelData
+from engine.inputs.arrays import ModelData, scenario_data
 from engine.model.component import Component
 from engine.model.layout import Layout, difference_matrix
+from engine.schedule import grid_cost_per_kwh
+
+LATE_PENALTY_FACTOR = 1000.0
+"""Penalty of soft deadlines: a kWh of IT work one hour past its deadline costs this many times the
+scenario's dearest kWh of grid energy (its highest objective weight per kWh) [-].
+
+ASSUMPTION (modelling choice): a penalty, not a price of lateness. Doing a kWh of work costs at most
+``PUE x`` the dearest grid kWh (about 1.1-1.6x; 10x on the idle steps a rolling look-ahead pads past the
+scenario end), so with this factor the LP meets every deadline it can and is late only where no plan
+can keep it; then it finishes the late work as early as it can (the penalty accrues every hour).
+"""
 
 
 class Compute(Component):
@@ -25,14 +36,15 @@ class Compute(Component):
     horizons, a constant of the compiled problem (see :data:`~engine.model.assembly.PUE_PARAMETER_MAX_CELLS`).
 
     ``Hub-it_capacity``: ``sum_j work[t, (j, h)] <= it_capacity_h - firm_it[t, h]`` (Parameter
-    ``it_headroom_kw``). Deadlines: see :meth:`_deadlines`.
+    ``it_headroom_kw``). Deadlines: see :meth:`_deadlines`, hard or (``soft=True``) with a penalised
+    slack.
     """
 
     prefix = "Workload"
 
-    def __init__(self, layout: Layout, pue: np.ndarray | None) -> None:
+    def __init__(self, layout: Layout, pue: np.ndarray | None, *, soft: bool = False) -> None:
         super().__init__()
-        self.layout = layout
+        self.layout, self.soft = layout, soft
         self.it_capacity_kw = np.array([h.it_capacity_kw for h in layout.scenario.hubs.values()], dtype=float)
         self.firm_facility = self.parameter("firm_facility_kw", layout.shape, nonneg=True)
         headroom = self.parameter("it_headroom_kw", layout.shape)
@@ -63,12 +75,36 @@ class Compute(Component):
 
         Measured against a backlog state ``b = R - done`` and a lower-triangular window matrix
         ``U <= L e <= R`` in ``benchmarks/bench_model.py`` (its docstring has the numbers).
+
+        Soft deadlines (rolling plans, which must always exist): ``0 <= done <= R``, a slack
+        ``late[t, j] >= 0`` [kWh] of work past its deadline at the end of step ``t`` and
+        ``Workload-deadline``: ``done + late >= U``, with ``p dt sum(late)`` in the objective,
+        ``p`` = :data:`LATE_PENALTY_FACTOR` x the scenario's highest grid weight [objective unit per kWh
+        and hour late].
         """
         shape = by_workload.shape
         released = self.parameter("released_kwh", shape, nonneg=True)
         due = self.parameter("due_kwh", shape, nonneg=True)
-        done = self.variable("done_kwh", shape, bounds=[due, released])
+        done = self.variable("done_kwh", shape, bounds=[0 if self.soft else due, released])
         self.constrain("done_recursion", difference_matrix(shape[0]) @ done == by_workload)
+        if self.soft:
+            late = self.variable("late_kwh", shape, bounds=[0, None])
+            self.constrain("deadline", done + late >= due)
+            self.cost = self.cost + self.late_penalty_per_kwh() * self.layout.step_hours * cp.sum(late)
+
+    def late_penalty_per_kwh(self) -> float:
+        """Penalty ``p`` of soft deadlines [objective unit per kWh of IT work and hour late]."""
+        data = scenario_data(self.layout.scenario)
+        weight = grid_cost_per_kwh(self.layout.scenario, data.carbon_g_per_kwh, data.price_cny_per_kwh)
+        return LATE_PENALTY_FACTOR * max(float(np.max(weight)), 1e-6)
+
+    def late_kwh(self) -> np.ndarray:
+        """``(steps, workloads)`` work past its deadline at the end of each step in the solution [kWh]
+        (zeros with hard deadlines)."""
+        late = self.variables.get("late_kwh")
+        if late is None or late.value is None:
+            return np.zeros((self.layout.steps, len(self.layout.workload_names)))
+        return np.clip(late.value, 0.0, None)
 
     def update(self, data: ModelData) -> None:
         """Firm facility power, IT headroom, PUE and released and due work from the new data."""

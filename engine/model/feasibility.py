@@ -51,7 +51,8 @@ def local_time(layout: Layout, moment: pd.Timestamp) -> str:
     return f"{text[:-2]}:{text[-2:]}"
 
 
-def check_feasibility(layout: Layout, data: ModelData, capacities: Capacities) -> None:
+def check_feasibility(layout: Layout, data: ModelData, capacities: Capacities, *,
+                      min_green_share: float | None = None, deadlines: bool = True) -> None:
     """Raise :class:`~engine.errors.InfeasibleError` naming the first necessary condition that fails.
 
     Parameters
@@ -62,10 +63,16 @@ def check_feasibility(layout: Layout, data: ModelData, capacities: Capacities) -
         The numbers the model is about to be solved with.
     capacities : Capacities
         What each hub can draw at most.
+    min_green_share : float, optional
+        The floor the model is solved with (its Parameter's value, which a re-plan may change) [-];
+        default the scenario's.
+    deadlines : bool
+        Check condition 2 (False for soft deadlines, which any capacity can meet).
     """
     check_firm_load(layout, data, capacities)
-    check_deadlines(layout, data, capacities)
-    check_green_share(layout, data, capacities)
+    if deadlines:
+        check_deadlines(layout, data, capacities)
+    check_green_share(layout, data, capacities, min_green_share)
 
 
 def check_firm_load(layout: Layout, data: ModelData, capacities: Capacities) -> None:
@@ -112,10 +119,12 @@ def check_deadlines(layout: Layout, data: ModelData, capacities: Capacities) -> 
                 "it_capacity_mw or grid_import_mw, extend deadline_hours or allow more hubs")
 
 
-def check_green_share(layout: Layout, data: ModelData, capacities: Capacities) -> None:
-    """Condition 3 of the module docstring."""
+def check_green_share(layout: Layout, data: ModelData, capacities: Capacities,
+                      min_green_share: float | None = None) -> None:
+    """Condition 3 of the module docstring, for the floor the model is solved with (default the
+    scenario's)."""
     scenario, dt = layout.scenario, layout.step_hours
-    share = scenario.objective.min_green_share
+    share = scenario.objective.min_green_share if min_green_share is None else min_green_share
     if share <= 0:
         return
     position = {name: i for i, name in enumerate(layout.hub_names)}

@@ -30,7 +30,9 @@ class Storage(Component):
 
     - ``Battery-soc_recursion``: ``soc_t - soc_{t-1} = (eta charge_t - discharge_t / eta) dt`` with
       ``soc_{-1}`` the initial state (Parameter ``initial_soc_kwh``);
-    - ``Battery-terminal``: ``soc_{T-1} = final`` (Parameter ``final_soc_kwh``);
+    - ``Battery-terminal``: ``soc_{T-1} >= final`` (Parameter ``final_soc_kwh``), never an equality: a
+      battery fuller than its target at a horizon end is no infeasibility (the throughput tie-breaker
+      keeps it from charging beyond the target for nothing);
     - ``Battery-renewable_charging``: ``charge[t, b] <= renewable[t, hub(b)]`` for batteries without
       grid charging;
     - sized batteries (:class:`~engine.model.sizing.Sizing`): energy ``E`` and power ``P`` are variables,
@@ -74,7 +76,7 @@ class Storage(Component):
                   - cp.multiply(self.discharge, np.broadcast_to(dt / eta, shape)))
         self.constrain("soc_recursion", difference_matrix(steps) @ self.soc - stored
                        == first_step(steps) @ cp.reshape(initial, (1, n_batt), order="C"))
-        self.constrain("terminal", self.soc[steps - 1] == final)
+        self.constrain("terminal", self.soc[steps - 1] >= final)
         positions = [layout.hub_names.index(name) for name in layout.battery_hubs]
         only = [i for i, b in enumerate(self.batteries) if not b.grid_charging]
         if only:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
+from engine.errors import InfeasibleError
+from engine.inputs.arrays import scenario_data
 from engine.inputs.deadlines import cumulative_work
-from engine.model import solve
+from engine.model import CoSchedulingModel, solve
 from engine.schedule import FLOW_COLUMNS
 from tests.engine.builders import hub, scenario, time_index, workload
 from tests.engine.model.helpers import by_hub
@@ -59,3 +63,24 @@ def test_cost_objective_puts_work_in_the_valley_hour_and_duals_are_the_tariff():
     # The grid imports (above its bound 0) in every step: the balance dual is the tariff [CNY/kWh].
     np.testing.assert_allclose(result.marginal_price["a"], price, rtol=1e-6)
     assert result.marginal_price.index.equals(idx)
+
+
+def test_soft_deadlines_plan_what_hard_ones_cannot_and_report_the_late_energy():
+    """2000 kW of work for 1 h on 1000 kW of room: hard deadlines are infeasible; soft ones run 1000 kW
+    at once and the rest in the next step, 1000 kWh late for one step."""
+    idx = time_index(3)
+    arrivals = np.array([2000.0, 0.0, 0.0])
+    case = scenario(idx, [hub("a", idx, it_capacity_kw=1000.0)], [workload("w", "a", idx, arrivals, 1)])
+    data = scenario_data(case)
+    due = np.array([[2000.0], [2000.0], [2000.0]])  # all of it due after the first step
+    with pytest.raises(InfeasibleError, match="deadline"):
+        hard = CoSchedulingModel(case)
+        hard.update(dataclasses.replace(data, due_kwh=due))
+        hard.solve()
+    soft = CoSchedulingModel(case, soft_deadlines=True)
+    soft.update(dataclasses.replace(data, due_kwh=due))
+    flows = soft.solve().flows
+    np.testing.assert_allclose(flows["w_it_kw"].to_numpy(), [1000.0, 1000.0, 0.0], atol=1e-6)
+    late = soft.components["compute"].late_kwh()[:, 0]
+    np.testing.assert_allclose(late, [1000.0, 0.0, 0.0], atol=1e-6)
+    assert soft.problem.is_dcp(dpp=True)

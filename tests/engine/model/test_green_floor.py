@@ -7,7 +7,7 @@ import pytest
 
 from engine.errors import InfeasibleError
 from engine.inputs.scenario import Battery
-from engine.model import solve
+from engine.model import CoSchedulingModel, solve
 from tests.engine.builders import hub, scenario, time_index
 
 
@@ -50,3 +50,14 @@ def test_green_floor_cost_of_its_last_point_in_closed_form():
 def test_green_floor_cost_is_none_without_a_floor_and_zero_when_slack():
     assert solve(_arbitrage(0.0)).green_floor_cost is None
     assert solve(_arbitrage(0.3)).green_floor_cost == pytest.approx(0.0, abs=1e-6)
+
+
+def test_the_pre_check_reads_the_floor_the_model_is_solved_with():
+    """Issue 10: a re-plan that drops the floor (Parameter 0) must not fail the scenario's floor check."""
+    idx = time_index(4)
+    case = scenario(idx, [hub("a", idx, solar_kw=100.0, firm_it_kw=1000.0)], min_green_share=0.9)
+    model = CoSchedulingModel(case)
+    with pytest.raises(InfeasibleError, match="min_green_share"):
+        model.solve()
+    model.parameters["min_green_share"].value = 0.0
+    assert model.solve().status == "optimal"
