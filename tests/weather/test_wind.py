@@ -3,10 +3,20 @@
 import numpy as np
 import pandas as pd
 import pytest
+from windpowerlib import ModelChain, WindTurbine
 
 from weather.errors import WeatherInputError
 from weather.frame import WeatherData
-from weather.wind import WindPark, hub_wind_speed_ms, wind_power_kw, windpowerlib_weather
+from weather.synthetic import typical_year
+from weather.wind import (
+    WindPark,
+    hub_height_conditions,
+    hub_wind_speed_ms,
+    park_loss_factor,
+    turbine_power_w,
+    wind_power_kw,
+    windpowerlib_weather,
+)
 
 HUB_HEIGHT_M = 117.0
 
@@ -29,14 +39,15 @@ def test_power_curve_with_density_correction_by_hand():
     - density correction below 7.5 m/s (exponent 1/3, IEC 61400-12-1 normalisation):
       v_std = v (rho / 1.225) ** (1/3), and the standard curve is interpolated linearly there;
     - V126/3300 curve in windpowerlib's oedb power_curves.csv: 539 kW at 5.5 m/s, 711 kW at 6.0 m/s;
-    - park: 33 MW / 3.3 MW = 10 turbines, x (1 - 0.10 wake) x 0.97 availability.
+    - park: 33 MW / 3.3 MW = 10 turbines, x (1 - 0.10 wake) x 0.97 availability x (1 - 0.02
+      electrical) x (1 - 0.01 icing).
     """
     temperature = 288.15 - 0.0065 * (HUB_HEIGHT_M - 2.0)
     pressure = 101325.0 - HUB_HEIGHT_M * 12.5
     rho = pressure / (287.058 * temperature)
     v_std = 6.0 * (rho / 1.225) ** (1.0 / 3.0)
     turbine_kw = 539.0 + (v_std - 5.5) / 0.5 * (711.0 - 539.0)
-    expected = 10 * turbine_kw * 0.90 * 0.97
+    expected = 10 * turbine_kw * 0.90 * 0.97 * 0.98 * 0.99
 
     power = wind_power_kw(_frame([6.0, 6.0]), WindPark(nameplate_kw=33000.0))
     assert rho == pytest.approx(1.2104, abs=1e-4)
@@ -57,7 +68,7 @@ def test_zero_below_cut_in_and_from_cut_out():
     speeds = [0.0, 2.0, 2.5, 22.5, 25.0, 30.0, 22.0, 15.0]
     power = wind_power_kw(_frame(speeds), park)
     np.testing.assert_array_equal(power.to_numpy()[:6], 0.0)
-    rated = 33000.0 * 0.90 * 0.97
+    rated = 33000.0 * 0.90 * 0.97 * 0.98 * 0.99
     assert power.iloc[6] == pytest.approx(rated)
     assert power.iloc[7] == pytest.approx(rated)
 
@@ -102,3 +113,28 @@ def test_bad_park_field_is_named(field, value):
 def test_bad_wind_height_is_named():
     with pytest.raises(WeatherInputError, match="wind_height_m"):
         wind_power_kw(_frame([5.0, 5.0], wind_height_m=0.0), WindPark(nameplate_kw=1.0))
+
+
+@pytest.mark.parametrize("hub", ["zhongwei", "guian", "shanghai"])
+def test_vectorised_density_correction_equals_windpowerlib(hub):
+    """Our array form of windpowerlib's chain against windpowerlib's own ModelChain, to 1e-6."""
+    weather = typical_year(hub, seed=3)
+    park = WindPark(nameplate_kw=3300.0)
+    chain = ModelChain(WindTurbine(turbine_type="V126/3300", hub_height=117.0),
+                       wind_speed_model="logarithmic", temperature_model="linear_gradient",
+                       density_model="ideal_gas", power_output_model="power_curve", density_correction=True)
+    chain.run_model(windpowerlib_weather(weather, park))
+    speed, density = hub_height_conditions(weather, park)
+    np.testing.assert_allclose(speed, chain.wind_speed_hub(windpowerlib_weather(weather, park)), rtol=1e-9)
+    curve = park.turbine().power_curve
+    ours = turbine_power_w(speed, density, curve["wind_speed"].to_numpy(float),
+                           curve["value"].to_numpy(float))
+    np.testing.assert_allclose(ours, chain.power_output.to_numpy(), rtol=1e-6, atol=1e-6)
+
+
+def test_cold_shutdown_and_loss_budget():
+    park = WindPark(nameplate_kw=33000.0)
+    assert park_loss_factor(park) == pytest.approx(0.90 * 0.97 * 0.98 * 0.99)
+    cold = wind_power_kw(_frame([10.0, 10.0], temp_air=-31.0), park)
+    assert (cold == 0.0).all()
+    assert (wind_power_kw(_frame([10.0, 10.0], temp_air=-29.0), park) > 0.0).all()
