@@ -92,7 +92,7 @@ def bench(n_hubs: int) -> dict:
         noise = rng.uniform(0.7, 1.3, (LOOKAHEAD_STEPS, 1))
         renewable = full.renewable_kw[start:start + LOOKAHEAD_STEPS] * noise
         began = time.perf_counter()
-        plan, _ = planner.plan(start, renewable, done, soc)
+        plan = planner.plan(start, renewable, done, soc).schedule
         engine_seconds.append(time.perf_counter() - began)
         # Reference: the same numbers straight into a persistent HiGHS.
         data, _, _ = problem.get_problem_data(cp.HIGHS)

@@ -132,16 +132,29 @@ def _operate(args: argparse.Namespace) -> None:
     scenario = load_scenario(_scenario_path(args))
     result = operate(scenario, issue_hour=args.issue_hour, lookahead_hours=args.lookahead_hours,
                      replan_hours=args.replan_hours, forecast_seed=args.forecast_seed,
-                     quantile=args.quantile, solver=args.solver)
+                     quantile=args.quantile, deadline_buffer_hours=args.deadline_buffer_hours,
+                     solver=args.solver, progress=_progress if sys.stderr.isatty() else None)
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K")
     paths = write_outputs(result, args.out)
     replans = result.operation.replans
     planned_on = "point forecast" if args.quantile is None else f"{args.quantile:g} quantile"
-    print(f"{scenario.name}: {replans['count']} plans of {args.lookahead_hours:g} h every "
-          f"{args.replan_hours:g} h on the {planned_on}; {replans['mean_seconds'] * 1e3:.0f} ms per re-plan "
-          f"(max {replans['max_seconds'] * 1e3:.0f} ms), {replans['relaxed']} relaxed")
+    settings, kept = result.operation.settings, result.operation.settlement["perfect_foresight_gain_kept"]
+    print(f"{scenario.name}: {replans['count']} plans of {settings['lookahead_hours']:g} h every "
+          f"{args.replan_hours:g} h on the {planned_on}, deadlines {args.deadline_buffer_hours:g} h early; "
+          f"{replans['mean_seconds'] * 1e3:.0f} ms per re-plan (max {replans['max_seconds'] * 1e3:.0f} ms), "
+          f"{replans['relaxed']} relaxed; scored with a {settings['drain_steps']}-step drain period")
+    if kept is not None:
+        print(f"operation keeps {kept:.1%} of the perfect-foresight gain over running as usual")
     titles = {"operated": "operated", "perfect_foresight": "perfect fore.", "baseline": "baseline"}
     print("\n".join(headline_lines({title: result.metrics(policy) for policy, title in titles.items()})))
     print(f"wrote {', '.join(str(path) for path in paths.values())}")
+
+
+def _progress(day: int, days: int) -> None:
+    """``day n of N`` on one terminal line (stderr), overwritten by the next."""
+    sys.stderr.write(f"\rday {day} of {days}")
+    sys.stderr.flush()
 
 
 def _sweep(args: argparse.Namespace) -> None:
@@ -257,14 +270,17 @@ def _study_commands(commands: argparse._SubParsersAction) -> None:
                          "(default ./suandian-operate)")
     operate.add_argument("--issue-hour", type=int, default=12,
                          help="local hour of the daily forecast issue and of the re-plans (default 12)")
-    operate.add_argument("--lookahead-hours", type=float, default=48.0,
-                         help="length of each plan [h] (default 48)")
+    operate.add_argument("--lookahead-hours", type=float,
+                         help="length of each plan [h] (default: the longest deadline + --replan-hours)")
     operate.add_argument("--replan-hours", type=float, default=24.0,
                          help="time between re-plans, the committed part of each plan [h] (default 24)")
     operate.add_argument("--quantile", type=float,
                          help="plan on this quantile of the renewable forecast, e.g. 0.1 (default: point)")
     operate.add_argument("--forecast-seed", type=int, default=0,
                          help="seed of the offline forecast errors (default 0)")
+    operate.add_argument("--deadline-buffer-hours", type=float, default=6.0,
+                         help="plans see every deadline this much earlier, a margin for forecast error "
+                         "[h] (default 6; 0: the true deadlines)")
     _solver_argument(operate)
     operate.set_defaults(handler=_operate)
 

@@ -37,7 +37,8 @@ def test_operate_writes_outputs_and_prints_the_three_way_table(tmp_path, capsys)
 def test_operate_bad_argument_is_one_line_and_exit_2(tmp_path, capsys):
     scenario = tmp_path / "small.toml"
     scenario.write_text(THREE_DAYS, encoding="utf-8")
-    code = main(["operate", str(scenario), "--out", str(tmp_path / "out"), "--replan-hours", "72"])
+    code = main(["operate", str(scenario), "--out", str(tmp_path / "out"), "--lookahead-hours", "48",
+                 "--replan-hours", "72"])
     assert code == EXIT_BAD_INPUT
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "replan_hours" in error

@@ -37,6 +37,7 @@ from engine.model.component import Component
 from engine.model.compute import Compute
 from engine.model.feasibility import Capacities, check_feasibility
 from engine.model.green_floor import GreenFloor
+from engine.model.hot_start import HotStartHighs
 from engine.model.grid import Grid
 from engine.model.layout import layout_of
 from engine.model.network import Network
@@ -70,6 +71,9 @@ class CoSchedulingModel:
     soft_deadlines : bool
         Deadlines with a penalised slack (:mod:`engine.model.compute`) so that a plan always exists
         (rolling operation); the deadline pre-check is then skipped. Default: hard deadlines.
+    hot_start : bool
+        Re-solve with HiGHS through one persistent model from the previous basis
+        (:mod:`engine.model.hot_start`; rolling re-plans). Other solvers go through ``problem.solve``.
 
     Attributes
     ----------
@@ -90,7 +94,8 @@ class CoSchedulingModel:
     """
 
     def __init__(self, scenario: Scenario, *, pue_parameter: bool | None = None,
-                 sizing: Sizing | None = None, soft_deadlines: bool = False) -> None:
+                 sizing: Sizing | None = None, soft_deadlines: bool = False,
+                 hot_start: bool = False) -> None:
         started = time.perf_counter()
         self.scenario, self.sizing, self.soft_deadlines = scenario, sizing, soft_deadlines
         self.layout = layout = layout_of(scenario)
@@ -112,6 +117,7 @@ class CoSchedulingModel:
         self.update(initial)
         self._construct_seconds = time.perf_counter() - started
         self._compiled = False
+        self._hot = HotStartHighs(self.problem, SOLVER_OPTIONS["HIGHS"]) if hot_start else None
 
     def _components(self) -> dict[str, Component]:
         """Every component, and ``Hub-power_balance`` (on ``compute``) summing their contributions."""
@@ -234,7 +240,10 @@ class CoSchedulingModel:
         """One solver call: ``(status, build seconds, solve seconds)`` (see :meth:`solve`)."""
         started = time.perf_counter()
         try:
-            self.problem.solve(solver=solver.upper(), **SOLVER_OPTIONS.get(solver.upper(), {}))
+            if self._hot is not None and solver.upper() == "HIGHS":
+                self._hot.solve()
+            else:
+                self.problem.solve(solver=solver.upper(), **SOLVER_OPTIONS.get(solver.upper(), {}))
         except cp.error.SolverError as error:
             raise SolverError(f"solver {solver} failed: {error}") from error
         total = time.perf_counter() - started

@@ -145,14 +145,15 @@ class RollingPlanner:
     Attributes
     ----------
     model : CoSchedulingModel
-        The compiled look-ahead model (PUE as a Parameter, soft deadlines).
+        The compiled look-ahead model (PUE as a Parameter, soft deadlines, HiGHS hot-started from the
+        previous plan's basis: :mod:`engine.model.hot_start`).
     """
 
     def __init__(self, scenario: Scenario, lookahead_steps: int, buffer_steps: int = 0) -> None:
         self.scenario = scenario
         self.steps = lookahead_steps
         self.model = CoSchedulingModel(_lookahead_scenario(scenario, lookahead_steps), pue_parameter=True,
-                                       soft_deadlines=True)
+                                       soft_deadlines=True, hot_start=True)
         self._full = scenario_data(scenario)
         self._deadlines = np.array([max(1, deadline_steps(w.deadline_hours, scenario.step_hours)
                                         - buffer_steps) for w in scenario.workloads], dtype=int)

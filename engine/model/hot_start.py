@@ -1,0 +1,117 @@
+"""A persistent HiGHS model behind a compiled DPP problem: re-solves from the previous basis.
+
+cvxpy's ``warm_start`` does not hand HiGHS the previous basis (../shared/PERFORMANCE.md, item 7). For a
+rolling re-plan the LP keeps its shape and only its numbers change, so this module keeps one
+:class:`highspy.Highs` per problem:
+
+1. ``problem.get_problem_data(cp.HIGHS)`` applies the new Parameter values through cvxpy's cached
+   parameter map (no recompile) and gives ``c``, ``A``, ``b`` and the column bounds of the stuffed LP
+   ``A x + s = b`` (``s = 0`` on the first ``dims.zero`` rows, ``s >= 0`` on the rest);
+2. the first call passes the model to HiGHS; later calls change only the costs, column bounds, row
+   bounds and -- when a Parameter multiplies a variable (PUE) -- the matrix coefficients that changed,
+   and HiGHS runs from its current basis (its simplex hot start);
+3. ``problem.unpack_results`` maps the solution and duals back onto the cvxpy variables and
+   constraints, exactly as ``problem.solve`` would.
+"""
+
+from __future__ import annotations
+
+import cvxpy as cp
+import highspy
+import numpy as np
+import scipy.sparse as sp
+
+MAX_COEFFICIENT_CHANGES = 20000
+"""Most matrix coefficients changed one by one; with more the model is passed anew and the previous
+basis set on it (both keep the hot start) [-]."""
+
+
+class HotStartHighs:
+    """One persistent HiGHS model of a DPP problem (module docstring).
+
+    Parameters
+    ----------
+    problem : cvxpy.Problem
+        A DPP linear program.
+    options : dict
+        HiGHS options (e.g. ``{"output_flag": False}``).
+    """
+
+    def __init__(self, problem: cp.Problem, options: dict) -> None:
+        self.problem = problem
+        self.options = dict(options)
+        self.highs: highspy.Highs | None = None
+        self._matrix: sp.csc_matrix | None = None
+
+    def solve(self) -> str:
+        """Solve with the problem's current Parameter values; returns the cvxpy status.
+
+        The problem's variables, constraint duals, ``value`` and ``status`` are set as by
+        ``problem.solve(solver="HIGHS")``.
+        """
+        data, chain, inverse = self.problem.get_problem_data(cp.HIGHS)
+        matrix = data["A"].tocsc()
+        if self.highs is None:
+            self._pass(data, matrix)
+        else:
+            self._change(data, matrix)
+        self._matrix = matrix
+        highs = self.highs
+        highs.run()
+        results = {"solution": highs.getSolution(), "basis": highs.getBasis(), "info": highs.getInfo(),
+                   "model_status": highs.getModelStatus().name, "run_time": highs.getRunTime()}
+        self.problem.unpack_results(results, chain, inverse)
+        return self.problem.status
+
+    @staticmethod
+    def _row_bounds(data: dict) -> tuple[np.ndarray, np.ndarray]:
+        upper = np.asarray(data["b"], dtype=float)
+        lower = np.full(len(upper), -highspy.kHighsInf)
+        zero = data["dims"].zero
+        lower[:zero] = upper[:zero]
+        return lower, upper
+
+    @staticmethod
+    def _column_bounds(data: dict) -> tuple[np.ndarray, np.ndarray]:
+        n = len(data["c"])
+        lower, upper = data.get("lower_bounds"), data.get("upper_bounds")
+        lower = np.full(n, -highspy.kHighsInf) if lower is None else np.asarray(lower, dtype=float)
+        upper = np.full(n, highspy.kHighsInf) if upper is None else np.asarray(upper, dtype=float)
+        return lower, upper
+
+    def _pass(self, data: dict, matrix: sp.csc_matrix, basis: highspy.HighsBasis | None = None) -> None:
+        """Pass the whole LP to a (new) HiGHS model, optionally starting from ``basis``."""
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = matrix.shape[1], matrix.shape[0]
+        lp.col_cost_ = np.asarray(data["c"], dtype=float)
+        lp.col_lower_, lp.col_upper_ = self._column_bounds(data)
+        lp.row_lower_, lp.row_upper_ = self._row_bounds(data)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_, lp.a_matrix_.index_ = matrix.indptr, matrix.indices
+        lp.a_matrix_.value_ = matrix.data
+        if self.highs is None:
+            self.highs = highspy.Highs()
+            for name, value in self.options.items():
+                self.highs.setOptionValue(name, value)
+        self.highs.passModel(lp)
+        if basis is not None:
+            self.highs.setBasis(basis)
+
+    def _change(self, data: dict, matrix: sp.csc_matrix) -> None:
+        """Change costs, bounds and the changed coefficients of the persistent model."""
+        highs, old = self.highs, self._matrix
+        same_pattern = (old.shape == matrix.shape and np.array_equal(old.indptr, matrix.indptr)
+                        and np.array_equal(old.indices, matrix.indices))
+        changed = np.flatnonzero(old.data != matrix.data) if same_pattern else None
+        if changed is None or len(changed) > MAX_COEFFICIENT_CHANGES:
+            self._pass(data, matrix, basis=highs.getBasis())
+            return
+        n_cols, n_rows = matrix.shape[1], matrix.shape[0]
+        cols, rows = np.arange(n_cols, dtype=np.int32), np.arange(n_rows, dtype=np.int32)
+        highs.changeColsCost(n_cols, cols, np.asarray(data["c"], dtype=float))
+        highs.changeColsBounds(n_cols, cols, *self._column_bounds(data))
+        highs.changeRowsBounds(n_rows, rows, *self._row_bounds(data))
+        if len(changed):
+            column_of = np.repeat(np.arange(n_cols), np.diff(matrix.indptr))
+            for k in changed:
+                highs.changeCoeff(int(matrix.indices[k]), int(column_of[k]), float(matrix.data[k]))
