@@ -110,7 +110,7 @@ def _run(args: argparse.Namespace) -> None:
     from engine.studies.run import run
 
     scenario = load_scenario(_scenario_path(args))
-    result = run(scenario, solver=args.solver)
+    result = run(scenario, solver=args.solver, attribution=not args.no_attribution)
     paths = write_outputs(result, args.out)
     solver = result.solver
     print(f"{scenario.name}: {len(scenario.index)} steps of {scenario.step_hours:g} h, "
@@ -251,6 +251,9 @@ def _study_commands(commands: argparse._SubParsersAction) -> None:
                      help="output folder for summary.json, schedule.csv, baseline.csv, report.html "
                      "(default ./suandian-out)")
     _solver_argument(run)
+    run.add_argument("--no-attribution", action="store_true",
+                     help="skip the split of the gain among temporal and spatial shifting and storage "
+                     "(7 more solves)")
     run.set_defaults(handler=_run)
 
     plan = commands.add_parser("plan", help="size wind, solar and batteries for a green-share target "

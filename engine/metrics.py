@@ -15,8 +15,14 @@ Every metric name is fixed by DESIGN.md (units in the names):
   battery charged by renewables, over facility energy;
 - ``green_share_annual`` [-]: ``min(1, renewable available / facility energy)`` (annual matching);
 - ``carbon_t``: ``sum grid_import x carbon_g_per_kwh x dt / 1e6`` [tCO2];
-- ``cost_cny``: ``sum grid_import x price_cny_per_kwh x dt`` [CNY], the energy cost; renewables are taken
-  at zero marginal cost (ASSUMPTION: on-site or contracted parks). When the scenario sets a carbon price,
+- ``carbon_marginal_t``: consequential carbon, ``0.8273 kg/kWh x (grid_import - exported) x dt / 1000``
+  [tCO2] (:data:`~engine.inputs.scenario.FOSSIL_MARGINAL_KG_PER_KWH`, a model choice: export displaces
+  fossil generation elsewhere, curtailment displaces nothing); ``exported_mwh`` [MWh] park surplus sold;
+- ``cost_cny`` [CNY]: the sum of the cost split :data:`engine.schedule.COST_PARTS` --
+  ``energy_cost_cny`` (``sum grid_import x price_cny_per_kwh x dt``), ``demand_charge_cny``,
+  ``ppa_cost_cny``, ``transfer_cost_cny``, ``battery_wear_cny`` -- minus ``export_revenue_cny``
+  (:func:`engine.schedule.cost_rows`); with no economics set it is the energy cost, renewables at zero
+  marginal cost (ASSUMPTION: on-site or contracted parks). When the scenario sets a carbon price,
   ``carbon_cost_cny = carbon_price_cny_per_t x carbon_t`` [CNY] is reported as its own key;
 - ``deadline_met_share`` [-]: share of deferrable work done by its deadline (first in, first out);
 - ``migrated_it_mwh`` [MWh] and ``network_tb`` [TB]: work run away from its origin and the data moved
@@ -33,8 +39,8 @@ import numpy as np
 import pandas as pd
 
 from engine.inputs.deadlines import deadline_steps, window_end
-from engine.inputs.scenario import Scenario, Workload
-from engine.schedule import Schedule, grid_cost_per_kwh
+from engine.inputs.scenario import FOSSIL_MARGINAL_KG_PER_KWH, Scenario, Workload
+from engine.schedule import COST_PARTS, Schedule, column, cost_rows, grid_cost_per_kwh
 
 METRIC_UNITS = {
     "it_energy_mwh": "MWh",
@@ -46,7 +52,10 @@ METRIC_UNITS = {
     "green_share_hourly": "-",
     "green_share_annual": "-",
     "carbon_t": "tCO2",
+    "carbon_marginal_t": "tCO2",
+    "exported_mwh": "MWh",
     "cost_cny": "CNY",
+    **{part: "CNY" for part in COST_PARTS},
     "carbon_cost_cny": "CNY",
     "peak_import_mw": "MW",
     "deadline_met_share": "-",
@@ -125,8 +134,8 @@ def deadline_met_kw(scenario: Scenario, flows: pd.DataFrame, workload: Workload)
 
 
 _ADDITIVE = ("it_energy_mwh", "facility_energy_mwh", "renewable_available_mwh", "renewable_used_mwh",
-             "curtailed_mwh", "grid_import_mwh", "green_mwh", "carbon_t", "cost_cny", "migrated_it_mwh",
-             "network_tb", "arrived_mwh", "met_mwh")
+             "curtailed_mwh", "grid_import_mwh", "green_mwh", "carbon_t", "carbon_marginal_t", "exported_mwh",
+             "cost_cny", *COST_PARTS, "migrated_it_mwh", "network_tb", "arrived_mwh", "met_mwh")
 """Quantities that add over hubs and steps (``green_mwh``, ``arrived_mwh`` and ``met_mwh`` make the
 shares)."""
 
@@ -149,9 +158,14 @@ def _row_quantities(scenario: Scenario, flows: pd.DataFrame) -> pd.DataFrame:
         "grid_import_mwh": import_kw * mwh,
         "green_mwh": green_power_kw(scenario, flows) * mwh,
         "carbon_t": import_kw * flows["carbon_g_per_kwh"] * scenario.step_hours / _G_PER_T,
-        "cost_cny": import_kw * flows["price_cny_per_kwh"] * scenario.step_hours,
+        "carbon_marginal_t": ((import_kw - column(flows, "exported_kw")) * FOSSIL_MARGINAL_KG_PER_KWH
+                              * scenario.step_hours / _KWH_PER_MWH),
+        "exported_mwh": column(flows, "exported_kw") * mwh,
         "import_mw": import_kw / _KWH_PER_MWH,
     })
+    costs = cost_rows(scenario, flows)
+    frame = frame.assign(**costs, cost_cny=costs.drop(columns="export_revenue_cny").sum(axis=1)
+                         - costs["export_revenue_cny"])
     step = scenario.index.get_indexer(flows["time"])
     hub = flows["hub"].to_numpy()
     migrated, arrived, met = (np.zeros(len(flows)) for _ in range(3))

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from engine.errors import ScenarioError
-from engine.inputs.scenario import Scenario
+from engine.inputs.scenario import FOSSIL_MARGINAL_KG_PER_KWH, OBJECTIVES, Scenario
 
 FLOW_COLUMNS = (
     "solar_kw", "wind_kw", "renewable_used_kw", "curtailed_kw", "grid_import_kw",
@@ -16,6 +16,11 @@ FLOW_COLUMNS = (
     "carbon_g_per_kwh", "price_cny_per_kwh",
 )
 """Per hub and step, after ``time`` and ``hub``; then one ``<workload>_it_kw`` column per workload.
+
+Optional columns (:data:`OPTIONAL_COLUMNS`, zero when absent): ``exported_kw`` (park surplus sold to the
+grid) and ``transfer_kw`` (transfer energy of data sent from this hub, load beside the facility). With
+them: ``renewable_used + exported + curtailed = solar + wind`` and the balance gains ``+ exported +
+transfer`` on the demand side.
 
 ``renewable_used_kw`` counts renewable power used by the facility *and* to charge the battery;
 ``renewable_used_kw + curtailed_kw = solar_kw + wind_kw``. ``battery_soc_kwh`` is the state of charge
@@ -65,7 +70,13 @@ class Schedule:
     green_floor_cost: float | None = None
 
 
-OBJECTIVES = ("cost", "carbon", "grid")
+OPTIONAL_COLUMNS = ("exported_kw", "transfer_kw")
+"""Flow columns a schedule may lack (read as zero): see :data:`FLOW_COLUMNS`."""
+KWH_PER_MWH = 1000.0
+HOURS_PER_DAY = 24.0
+COST_PARTS = ("energy_cost_cny", "demand_charge_cny", "ppa_cost_cny", "transfer_cost_cny",
+              "battery_wear_cny", "export_revenue_cny")
+"""The cost split [CNY]; ``cost_cny = sum of the parts - export_revenue_cny``."""
 
 
 def grid_cost_per_kwh(scenario: Scenario, carbon_g_per_kwh: np.ndarray,
@@ -73,13 +84,15 @@ def grid_cost_per_kwh(scenario: Scenario, carbon_g_per_kwh: np.ndarray,
     """Objective weight of one kWh imported from the grid, per step and hub.
 
     ``"cost"``: ``price + carbon_price x intensity / 1e6`` [CNY/kWh]; ``"carbon"``: ``intensity / 1000``
-    [kgCO2/kWh]; ``"grid"``: 1 [kWh/kWh].
+    [kgCO2/kWh]; ``"carbon_marginal"``: the fossil marginal factor [kgCO2/kWh]; ``"grid"``: 1 [kWh/kWh].
     """
     goal = scenario.objective.minimize
     if goal == "cost":
         return price_cny_per_kwh + scenario.objective.carbon_price_cny_per_t * carbon_g_per_kwh / 1e6
     if goal == "carbon":
         return carbon_g_per_kwh / 1e3
+    if goal == "carbon_marginal":
+        return np.full_like(carbon_g_per_kwh, FOSSIL_MARGINAL_KG_PER_KWH)
     if goal == "grid":
         return np.ones_like(carbon_g_per_kwh)
     raise ScenarioError(f"objective.minimize: expected one of {OBJECTIVES}, got {goal!r}; "
@@ -89,12 +102,107 @@ def grid_cost_per_kwh(scenario: Scenario, carbon_g_per_kwh: np.ndarray,
 def objective_value(scenario: Scenario, flows: pd.DataFrame) -> float:
     """The scenario's objective evaluated on a schedule's flows (CNY, kgCO2 or kWh).
 
-    Same terms for the coordinated schedule and the baseline: ``sum weight x grid_import x dt`` with the
-    weight of :func:`grid_cost_per_kwh` (the battery tie-breaker is not part of it).
+    Same terms for the coordinated schedule and every reference policy: ``sum weight x grid_import x
+    dt`` with the weight of :func:`grid_cost_per_kwh` (the battery tie-breaker is not part of it); for
+    ``"cost"`` plus the economics of :func:`cost_rows` (demand charge, PPA, transfer, wear, minus export
+    revenue); for ``"carbon_marginal"`` minus the marginal factor x export.
     """
     weight = grid_cost_per_kwh(scenario, flows["carbon_g_per_kwh"].to_numpy(float),
                                flows["price_cny_per_kwh"].to_numpy(float))
-    return float(weight @ flows["grid_import_kw"].to_numpy(float) * scenario.step_hours)
+    value = float(weight @ flows["grid_import_kw"].to_numpy(float) * scenario.step_hours)
+    goal = scenario.objective.minimize
+    if goal == "cost":
+        parts = cost_rows(scenario, flows).sum()
+        value += float(parts.drop(["energy_cost_cny", "export_revenue_cny"]).sum()
+                       - parts["export_revenue_cny"])
+    elif goal == "carbon_marginal":
+        value -= FOSSIL_MARGINAL_KG_PER_KWH * float(column(flows, "exported_kw").sum()) * scenario.step_hours
+    return value
+
+
+def column(flows: pd.DataFrame, name: str) -> np.ndarray:
+    """A flow column as floats, zeros for an absent :data:`OPTIONAL_COLUMNS` column."""
+    if name in flows:
+        return flows[name].to_numpy(dtype=float)
+    return np.zeros(len(flows))
+
+
+def optional_columns(scenario: Scenario, exported_kw: np.ndarray, transfer_kw: np.ndarray) -> dict:
+    """The :data:`OPTIONAL_COLUMNS` a scenario's schedules carry: ``exported_kw`` when a hub may export,
+    ``transfer_kw`` when moving data draws energy (``(steps, hubs)`` arrays [kW])."""
+    columns = {}
+    if any(hub.export_kw > 0 for hub in scenario.hubs.values()):
+        columns["exported_kw"] = exported_kw
+    if scenario.transfer.energy_kwh_per_tb > 0:
+        columns["transfer_kw"] = transfer_kw
+    return columns
+
+
+def month_fractions(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """Calendar month (local time) of every step and the share of each month the horizon covers.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(steps,)`` month position ``0..M-1`` and ``(M,)`` covered hours over the month's hours [-]. A
+        demand charge of ``rate`` [CNY per kW-month] costs ``rate x fraction_m x peak_m`` (ASSUMPTION:
+        prorated, so a fortnight pays about half a month's charge on its own peak).
+    """
+    local = scenario.index.tz_convert(scenario.timezone)
+    months = local.year * 12 + local.month - 1
+    labels, position = np.unique(np.asarray(months), return_inverse=True)
+    covered = np.bincount(position, minlength=labels.size) * scenario.step_hours
+    days = np.array([pd.Period(year=int(m // 12), month=int(m % 12) + 1, freq="M").days_in_month
+                     for m in labels], dtype=float)
+    return position, covered / (days * HOURS_PER_DAY)
+
+
+def cost_rows(scenario: Scenario, flows: pd.DataFrame) -> pd.DataFrame:
+    """The cost split of every flows row (:data:`COST_PARTS`) [CNY], in the row order of ``flows``.
+
+    - ``energy_cost_cny``: grid import x tariff x dt;
+    - ``demand_charge_cny``: each hub's peak import in each calendar month x its demand charge x the
+      covered share of the month (:func:`month_fractions`), on the row of the peak;
+    - ``ppa_cost_cny``: park energy taken (used and exported) x the hub's PPA price;
+    - ``transfer_cost_cny``: data moved to this hub [TB] x the transfer price (the receiving hub, like
+      ``network_tb``);
+    - ``battery_wear_cny``: battery discharge [MWh] x its wear cost;
+    - ``export_revenue_cny``: exported energy x the export price (a revenue, subtracted in ``cost_cny``).
+    """
+    dt = scenario.step_hours
+    hub = flows["hub"].to_numpy()
+    imports = flows["grid_import_kw"].to_numpy(dtype=float)
+    exported = column(flows, "exported_kw")
+    keys = ("export_price_cny_per_kwh", "ppa_price_cny_per_kwh", "demand_charge_cny_per_kw_month")
+    per_hub = {name: np.array([getattr(h, key) for key in keys]
+                              + [h.battery.wear_cny_per_mwh if h.battery is not None else 0.0])
+               for name, h in scenario.hubs.items()}
+    export_price, ppa, _, wear = np.array([per_hub[name] for name in hub]).T.reshape(4, -1)
+    moved_tb = np.zeros(len(flows))
+    for workload in scenario.workloads:
+        moved_tb += ((hub != workload.origin) * flows[f"{workload.name}_it_kw"].to_numpy(dtype=float) * dt
+                     / KWH_PER_MWH * workload.data_tb_per_mwh)
+    return pd.DataFrame({
+        "energy_cost_cny": imports * flows["price_cny_per_kwh"].to_numpy(dtype=float) * dt,
+        "demand_charge_cny": _demand_charge_rows(scenario, flows, per_hub),
+        "ppa_cost_cny": (flows["renewable_used_kw"].to_numpy(dtype=float) + exported) * ppa * dt,
+        "transfer_cost_cny": moved_tb * scenario.transfer.price_cny_per_tb,
+        "battery_wear_cny": flows["battery_discharge_kw"].to_numpy(dtype=float) * dt / KWH_PER_MWH * wear,
+        "export_revenue_cny": exported * export_price * dt,
+    }, index=flows.index)
+
+
+def _demand_charge_rows(scenario: Scenario, flows: pd.DataFrame, per_hub: dict) -> np.ndarray:
+    """Demand charge of each (hub, month) on the row of its peak import [CNY] (:func:`cost_rows`)."""
+    position, fraction = month_fractions(scenario)
+    step = scenario.index.get_indexer(flows["time"])
+    frame = pd.DataFrame({"hub": flows["hub"].to_numpy(), "month": position[step],
+                          "kw": flows["grid_import_kw"].to_numpy(dtype=float)})
+    charge = np.zeros(len(flows))
+    peaks = frame.groupby(["hub", "month"], sort=False)["kw"].idxmax()
+    for (name, month), row in peaks.items():
+        charge[row] = frame.at[row, "kw"] * per_hub[name][2] * fraction[month]
+    return charge
 
 
 def flows_frame(scenario: Scenario, index: pd.DatetimeIndex, arrays: dict[str, np.ndarray],

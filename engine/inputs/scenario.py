@@ -35,8 +35,15 @@ from engine.inputs.times import check_timezone, local_label
 
 HUB_SERIES = ("solar_kw", "wind_kw", "firm_it_kw", "pue", "carbon_g_per_kwh", "price_cny_per_kwh")
 """Columns of :attr:`HubInputs.series`; ``temp_air`` [degC] may be present as well."""
-OBJECTIVES = ("cost", "carbon", "grid")
-"""What :attr:`Objective.minimize` may be."""
+OBJECTIVES = ("cost", "carbon", "grid", "carbon_marginal")
+"""What :attr:`Objective.minimize` may be (``"carbon"``: location-based, ``"carbon_marginal"``: consequential,
+:data:`FOSSIL_MARGINAL_KG_PER_KWH` x (import - export))."""
+FOSSIL_MARGINAL_KG_PER_KWH = 0.8273
+"""National fossil-only emission factor, 2023 [kgCO2/kWh] (MEE 2025 No.47; FACTS.md). Using it as the
+marginal factor of grid import and of displaced generation is a model choice (consequential accounting)."""
+MAX_TRANSFER_KWH_PER_TB = 1000.0
+"""Largest plausible transfer energy [kWh/TB]: ~16x the 60 kWh/TB (0.06 kWh/GB) of 2015 networks
+(Aslan et al. 2018, doi:10.1111/jiec.12630)."""
 BATTERY_DEFAULTS = {"round_trip_efficiency": 0.9, "initial_soc": 0.5, "grid_charging": False}
 """Defaults of the optional battery fields: the one table the dataclass and the scenario file use."""
 KW_PER_MW = 1000.0
@@ -56,6 +63,8 @@ class Battery:
     round_trip_efficiency: float = BATTERY_DEFAULTS["round_trip_efficiency"]
     initial_soc: float = BATTERY_DEFAULTS["initial_soc"]
     grid_charging: bool = BATTERY_DEFAULTS["grid_charging"]
+    wear_cny_per_mwh: float = 0.0
+    """Wear cost per MWh discharged [CNY/MWh] (0: not counted; the scenario file's default is sourced)."""
 
     def __post_init__(self) -> None:
         problems = Problems("Battery")
@@ -66,6 +75,8 @@ class Battery:
         problems.attempt(partial(number, self.initial_soc, "Battery.initial_soc", high=1.0,
                                  unit=" (a fraction)"))
         problems.attempt(partial(boolean, self.grid_charging, "Battery.grid_charging"))
+        problems.attempt(partial(number, self.wear_cny_per_mwh, "Battery.wear_cny_per_mwh",
+                                 unit=" [CNY/MWh]"))
         problems.raise_any()
 
 
@@ -88,6 +99,14 @@ class HubInputs:
     weather: str = "typical"
     tracking: bool = False
     weather_seed: int = 0
+    export_kw: float = 0.0
+    """Export cap of park surplus to the grid [kW], at most ``grid_import_kw`` (0: surplus is curtailed)."""
+    export_price_cny_per_kwh: float = 0.0
+    """Price paid for exported park energy [CNY/kWh]."""
+    ppa_price_cny_per_kwh: float = 0.0
+    """Price of the parks' own energy taken by the hub, used or exported [CNY/kWh] (0: free)."""
+    demand_charge_cny_per_kw_month: float = 0.0
+    """Demand charge on each calendar month's peak grid import [CNY per kW-month]."""
 
     def __post_init__(self) -> None:
         problems = Problems(f"hub {self.name!r}")
@@ -95,11 +114,24 @@ class HubInputs:
         key = f"hubs.{self.name}"
         for name in ("it_capacity_kw", "grid_import_kw", "solar_kw_nameplate", "wind_kw_nameplate"):
             problems.attempt(partial(number, getattr(self, name), f"{key}.{name}", unit=" [kW]"))
+        problems.attempt(partial(_check_economics, self, key))
         if self.battery is not None and not isinstance(self.battery, Battery):
             problems.add(f"{key}.battery: expected a Battery or None, got {type(self.battery).__name__}. "
                          "Fix: build it with Battery(energy_kwh=..., power_kw=...).")
         problems.attempt(partial(_check_series, self.series, key))
         problems.raise_any()
+
+
+def _check_economics(hub: HubInputs, key: str) -> None:
+    """Prices >= 0 and an export cap within the grid connection (export uses the same line)."""
+    for name, unit in (("export_price_cny_per_kwh", " [CNY/kWh]"), ("ppa_price_cny_per_kwh", " [CNY/kWh]"),
+                       ("demand_charge_cny_per_kw_month", " [CNY per kW-month]")):
+        number(getattr(hub, name), f"{key}.{name}", unit=unit)
+    number(hub.export_kw, f"{key}.export_kw", unit=" [kW]")
+    if isinstance(hub.grid_import_kw, (int, float)) and hub.export_kw > hub.grid_import_kw:
+        raise ScenarioError(f"{key}.export_mw: expected at most the grid connection grid_import_mw "
+                            f"({hub.grid_import_kw / KW_PER_MW:g} MW), got {hub.export_kw / KW_PER_MW:g} MW. "
+                            "Fix: lower export_mw or raise grid_import_mw.")
 
 
 def _check_series(series: Any, key: str) -> None:
@@ -182,6 +214,27 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Transfer:
+    """What moving a workload's data costs: energy at the sender and a price per TB.
+
+    The transfer energy ``energy_kwh_per_tb`` [kWh/TB] is load at the *origin* (the sender) hub, beside
+    its facility load; a per-TB network energy is an attribution model (Malmodin: network electricity is
+    mostly fixed per subscriber). ``price_cny_per_tb`` [CNY/TB] is the price of the data moved.
+    """
+
+    energy_kwh_per_tb: float = 0.0
+    price_cny_per_tb: float = 0.0
+
+    def __post_init__(self) -> None:
+        problems = Problems("the transfer")
+        problems.attempt(partial(number, self.energy_kwh_per_tb, "transfer.energy_kwh_per_tb",
+                                 high=MAX_TRANSFER_KWH_PER_TB, unit=" [kWh/TB]"))
+        problems.attempt(partial(number, self.price_cny_per_tb, "transfer.price_cny_per_tb",
+                                 unit=" [CNY/TB]"))
+        problems.raise_any()
+
+
+@dataclass(frozen=True)
 class Objective:
     """What the schedule minimises: ``"cost"``, ``"carbon"`` or ``"grid"`` (least grid energy)."""
 
@@ -219,6 +272,8 @@ class Scenario:
     """The scenario as written (for ``summary.json``)."""
     plan: PlanSettings | None = None
     """The validated ``[plan]`` table (capacity sizing), or None when the scenario has none."""
+    transfer: Transfer = field(default_factory=Transfer)
+    """Energy and price of the data moved between hubs."""
 
     def __post_init__(self) -> None:
         problems = Problems(f"scenario {self.name!r}")

@@ -87,6 +87,13 @@ import pandas as pd
 
 from engine.errors import ScenarioError
 from engine.inputs.deadlines import check_deadline_hours, cumulative_work, deadline_steps
+from engine.inputs.economics import (
+    HUB_ECONOMICS_KEYS,
+    TRANSFER_KEYS,
+    battery_wear,
+    hub_economics,
+    read_transfer,
+)
 from engine.inputs.fields import (
     Problems,
     boolean,
@@ -118,20 +125,21 @@ from engine.inputs.times import check_timezone, local_label, parse_offset_times
 from weather.catalogue import Hub, Tariff, TariffSeason, load_catalogue
 
 TOP_KEYS = ("name", "start", "hours", "step_minutes", "timezone", "objective", "hubs", "workloads", "links",
-            "plan")
+            "plan", "transfer")
 """Top-level keys; ``plan`` (capacity sizing) is read by :func:`engine.inputs.plan_settings.read_plan`."""
 OBJECTIVE_KEYS = ("minimize", "carbon_price_cny_per_t", "min_green_share")
 HUB_KEYS = ("it_capacity_mw", "firm_it_mw", "pue", "solar_mw", "wind_mw", "tracking", "grid_import_mw",
             "weather", "weather_seed", "profiles", "battery", "grid_factor_kg_per_kwh",
-            "flat_price_cny_per_kwh")
+            "flat_price_cny_per_kwh", *HUB_ECONOMICS_KEYS)
 CUSTOM_HUB_KEYS = ("lat", "lon", "province", "elevation_m", "pue_target", "tariff")
-BATTERY_KEYS = ("energy_mwh", "power_mw", "round_trip_efficiency", "initial_soc", "grid_charging")
+BATTERY_KEYS = ("energy_mwh", "power_mw", "round_trip_efficiency", "initial_soc", "grid_charging",
+                "wear_cny_per_mwh")
 WORKLOAD_KEYS = ("name", "origin", "arrival_it_mw", "deadline_hours", "hubs", "data_tb_per_mwh")
 LINK_KEYS = ("from", "to", "gbps")
 TABLE_KEYS = {(): TOP_KEYS, ("objective",): OBJECTIVE_KEYS, ("hubs", "*"): HUB_KEYS + CUSTOM_HUB_KEYS,
               ("hubs", "*", "battery"): BATTERY_KEYS, ("workloads", "*"): WORKLOAD_KEYS,
               ("links", "*"): LINK_KEYS, ("plan",): PLAN_KEYS, ("plan", "hubs", "*"): PLAN_HUB_KEYS,
-              ("plan", "costs"): COST_KEYS}
+              ("plan", "costs"): COST_KEYS, ("transfer",): TRANSFER_KEYS}
 """The keys each table of the file accepts, by table pattern (:func:`engine.inputs.keypath.check_key`)."""
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 KW_PER_MW = 1000.0
@@ -210,6 +218,7 @@ def scenario_from_dict(raw: Mapping[str, Any], base_dir: Path | str = ".",
     hubs, profiles = _read_hubs(hubs_raw, origins, index, step, base_dir, problems)
     workloads = _read_workloads(workloads_raw, origins, hubs_raw, profiles, index, step, problems)
     links = problems.attempt(partial(_links, raw.get("links", []), hubs_raw))
+    transfer = problems.attempt(partial(read_transfer, raw.get("transfer", {})))
     plan = None
     if "plan" in raw:
         share = objective.min_green_share if objective is not None else 0.0
@@ -219,7 +228,7 @@ def scenario_from_dict(raw: Mapping[str, Any], base_dir: Path | str = ".",
     scenario = problems.attempt(partial(
         Scenario, name=name, index=index, step_hours=step / pd.Timedelta(hours=1), timezone=timezone,
         objective=objective, hubs=hubs, workloads=workloads, links=links, settings=_json_ready(raw),
-        plan=plan))
+        plan=plan, transfer=transfer))
     if scenario is not None:
         for message in deadline_problems(scenario):
             problems.add(message)
@@ -365,6 +374,7 @@ class _HubFields:
     weather_seed: int
     battery: Battery | None
     profiles: Path | None
+    economics: dict | None = None
 
 
 def _read_hubs(hubs_raw: Mapping[str, Any], origins: Mapping[str, str], index: pd.DatetimeIndex | None,
@@ -411,6 +421,9 @@ def _hub_fields(name: str, value: Any, base_dir: Path) -> _HubFields:
         "profiles": (attempt(partial(_path, raw["profiles"], f"{key}.profiles", base_dir))
                      if "profiles" in raw else None),
     }
+    if checked["hub"] is not None:
+        checked["economics"] = attempt(partial(hub_economics, raw, key, checked["hub"],
+                                               checked["grid_import_kw"]))
     problems.raise_any()
     return _HubFields(**checked)
 
@@ -527,7 +540,7 @@ def _hub(name: str, fields: _HubFields, index: pd.DatetimeIndex, step: pd.Timede
     return HubInputs(name=name, it_capacity_kw=fields.it_capacity_kw, grid_import_kw=fields.grid_import_kw,
                      series=series, battery=fields.battery, solar_kw_nameplate=fields.solar_kw,
                      wind_kw_nameplate=fields.wind_kw, weather=str(fields.weather), tracking=fields.tracking,
-                     weather_seed=fields.weather_seed), profiles
+                     weather_seed=fields.weather_seed, **(fields.economics or {})), profiles
 
 
 def _battery(value: Any, key: str) -> Battery:
@@ -547,6 +560,7 @@ def _battery(value: Any, key: str) -> Battery:
             unit=" (a fraction)")),
         "grid_charging": problems.attempt(partial(
             boolean, raw.get("grid_charging", BATTERY_DEFAULTS["grid_charging"]), f"{key}.grid_charging")),
+        "wear_cny_per_mwh": problems.attempt(partial(battery_wear, raw, key)),
     }
     problems.raise_any()
     return Battery(**checked)

@@ -124,14 +124,16 @@ class CoSchedulingModel:
         layout = self.layout
         compute = Compute(layout, self._pue_constant, soft=self.soft_deadlines)
         renewables = Renewables(layout, self.sizing)
-        grid = Grid(layout)
-        storage = Storage(layout, renewables.used_kw, self.sizing)
-        sources = (renewables, grid, storage)
+        grid = Grid(layout, renewables.used_kw)
+        parks_left = renewables.used_kw if grid.export_kw is None else renewables.used_kw - grid.export_kw
+        storage = Storage(layout, parks_left, self.sizing)
+        network = Network(layout, compute.work)
+        sources = (renewables, grid, storage, network)
         net_supply = sum(part.supply for part in sources if part.supply is not None)
         net_supply = net_supply - sum(part.demand for part in sources if part.demand is not None)
         balance = net_supply if compute.demand is None else net_supply - compute.demand
         compute.constraints["Hub-power_balance"] = balance == compute.firm_facility
-        return {"compute": compute, "network": Network(layout, compute.work), "renewables": renewables,
+        return {"compute": compute, "network": network, "renewables": renewables,
                 "grid": grid, "storage": storage,
                 "green_floor": GreenFloor(layout.scenario, net_supply, grid.import_kw)}
 

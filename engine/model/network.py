@@ -23,6 +23,10 @@ class Network(Component):
               gbps_l \\cdot 0.45 \\, dt \\quad [TB/step]
 
     with ``data_j`` [TB per MWh of IT work]. Routes that no workload with data uses get no rows.
+
+    Transfer (:class:`~engine.inputs.scenario.Transfer`): the data sent, ``tb[t, l] = sum_p data_j / 1000
+    work[t, p]`` [TB/h], draws ``energy_kwh_per_tb x tb`` [kW] at the *sending* (origin) hub, a demand of
+    its balance, and (least cost) costs ``price_cny_per_tb x dt sum_{t,l} tb[t, l]`` [CNY].
     """
 
     prefix = "Link"
@@ -41,6 +45,13 @@ class Network(Component):
         self.tb_per_gbps_step = TB_PER_GBPS_HOUR * dt
         caps = np.broadcast_to(gbps * self.tb_per_gbps_step, (layout.steps, gbps.size))
         self.constrain("capacity", work @ (matrix * dt) <= caps)
+        transfer = layout.scenario.transfer
+        tb_per_hour = work @ matrix
+        if transfer.energy_kwh_per_tb > 0:
+            senders = layout.hub_matrix([layout.hub_names.index(a) for a, _ in self.names])
+            self.demand = tb_per_hour @ (senders * transfer.energy_kwh_per_tb)
+        if layout.scenario.objective.minimize == "cost" and transfer.price_cny_per_tb > 0:
+            self.cost = self.cost + transfer.price_cny_per_tb * dt * cp.sum(tb_per_hour)
 
     def _routes(self) -> tuple[sp.csc_matrix, np.ndarray]:
         """``(pairs, routes)`` data per IT energy [TB/kWh] and route capacities [Gbit/s].
@@ -70,6 +81,12 @@ class Network(Component):
         used = np.flatnonzero(np.asarray(matrix.getnnz(axis=0)) > 0)
         self.names = [keys[i] for i in used]
         return matrix[:, used], np.array([routes[keys[i]] for i in used])
+
+    def transfer_flows(self) -> np.ndarray:
+        """``(steps, hubs)`` transfer power at each sending hub in the solution [kW] (zeros without)."""
+        if self.demand is None:
+            return np.zeros(self.layout.shape)
+        return np.clip(np.asarray(self.demand.value, dtype=float), 0.0, None)
 
     def link_value(self) -> np.ndarray:
         """Value of one more Gbit/s on each route for the whole horizon [objective unit per Gbit/s].

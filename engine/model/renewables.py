@@ -22,7 +22,8 @@ class Renewables(Component):
 
     with the per-kW profiles ``s, w`` [kW/kW], written as one sparse ``(steps x hubs, hubs)`` matrix per
     technology times the nameplates; their cost ``c_s @ S + c_w @ W`` enters the objective.
-    Curtailment (``series - renewable``) is free.
+    Curtailment (``series - renewable``) is free; the park energy taken (used, stored or exported)
+    costs the hub's PPA price, ``dt sum_{t,h} ppa_h renewable[t, h]``, when the objective is least cost.
     """
 
     prefix = "Renewable"
@@ -45,6 +46,9 @@ class Renewables(Component):
                                                                                    order="C"))
             self.cost = sizing.solar_cost_per_kw @ self.solar_kw + sizing.wind_cost_per_kw @ self.wind_kw
         self.supply = self.used_kw
+        ppa = np.array([h.ppa_price_cny_per_kwh for h in layout.scenario.hubs.values()], dtype=float)
+        if layout.scenario.objective.minimize == "cost" and ppa.any():
+            self.cost = self.cost + cp.sum(self.used_kw @ (ppa * layout.step_hours))
 
     def update(self, data: ModelData) -> None:
         """Available power of the series [kW] (negative values clipped to zero)."""

@@ -8,7 +8,7 @@ import pandas as pd
 from engine.inputs.arrays import ModelData
 from engine.model.component import Component
 from engine.model.layout import Layout
-from engine.schedule import Schedule, flows_frame, objective_value
+from engine.schedule import Schedule, flows_frame, objective_value, optional_columns
 
 
 def schedule_of(layout: Layout, data: ModelData, components: dict[str, Component], solver: str, status: str,
@@ -65,6 +65,7 @@ def flow_arrays(layout: Layout, data: ModelData, components: dict[str, Component
     sized_solar, sized_wind = renewables.sized_kw(data)
     available = data.renewable_kw + sized_solar + sized_wind
     renewable = np.clip(renewables.used_kw.value, 0.0, available)
+    exported = np.minimum(components["grid"].export_flows(), renewable)
     it = data.firm_it_kw + components["compute"].workload_it_kw().sum(axis=2)
     hubs = layout.scenario.hubs.values()
     solar = np.column_stack([h.series["solar_kw"].to_numpy(float) for h in hubs])
@@ -76,9 +77,10 @@ def flow_arrays(layout: Layout, data: ModelData, components: dict[str, Component
         solar, wind = data.renewable_kw * solar_share, data.renewable_kw * (1 - solar_share)
     return {
         "solar_kw": solar + sized_solar, "wind_kw": wind + sized_wind,
-        "renewable_used_kw": renewable, "curtailed_kw": available - renewable,
+        "renewable_used_kw": renewable - exported, "curtailed_kw": available - renewable,
         "grid_import_kw": np.clip(components["grid"].import_kw.value, 0.0, None),
         **components["storage"].flows(),
         "it_kw": it, "facility_kw": data.pue * it, "pue": data.pue,
         "carbon_g_per_kwh": data.carbon_g_per_kwh, "price_cny_per_kwh": data.price_cny_per_kwh,
+        **optional_columns(layout.scenario, exported, components["network"].transfer_flows()),
     }

@@ -41,7 +41,8 @@ class Storage(Component):
       and ``c_E @ E + c_P @ P`` in the objective.
 
     Supply ``discharge``, demand ``charge`` at the battery's hub; :data:`THROUGHPUT_PENALTY` x
-    ``dt sum(charge + discharge)`` in the objective.
+    ``dt sum(charge + discharge)`` in the objective, and (least cost) the wear ``dt sum_b
+    wear_b / 1000 x discharge[:, b]`` [CNY] with ``wear_cny_per_mwh`` per MWh discharged.
     """
 
     prefix = "Battery"
@@ -85,6 +86,9 @@ class Storage(Component):
         to_hubs = layout.hub_matrix(positions)
         self.supply, self.demand = self.discharge @ to_hubs, self.charge @ to_hubs
         self.cost = self.cost + THROUGHPUT_PENALTY * dt * (cp.sum(self.charge) + cp.sum(self.discharge))
+        wear = np.array([b.wear_cny_per_mwh for b in self.batteries], dtype=float) / 1000.0
+        if layout.scenario.objective.minimize == "cost" and wear.any():
+            self.cost = self.cost + cp.sum(self.discharge @ (wear * dt))
 
     def _sized_states(self, initial: cp.Expression, final: cp.Expression) -> tuple[cp.Expression, ...]:
         """Sized energy ``E`` and power ``P``: capacity constraints, cost, states ``+ initial_soc x E``."""

@@ -74,8 +74,8 @@ def write_outputs(result: StudyResult, out_dir: str | Path) -> dict[str, Path]:
     paths["schedule"] = write_csv(folder / "schedule.csv",
                                   schedule_table(scenario, schedules[result.primary]))
     if result.kind == "run":
-        paths["baseline"] = write_csv(folder / "baseline.csv",
-                                      schedule_table(scenario, schedules["baseline"]))
+        for policy in (name for name in schedules if name != "coordinated"):  # baseline, reference policies
+            paths[policy] = write_csv(folder / f"{policy}.csv", schedule_table(scenario, schedules[policy]))
     if result.kind == "operate":
         table = forecast_table(scenario, schedules["operated"], result.operation.planned_renewable_kw)
         paths["forecast"] = write_csv(folder / "forecast.csv", table)

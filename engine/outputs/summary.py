@@ -8,6 +8,9 @@ One function, :func:`summary`, for every study kind. The blocks (DESIGN.md):
 - one metrics block per policy (:func:`engine.metrics.metrics`: totals and ``"hubs"``): ``coordinated``
   and ``baseline`` for a run; ``operated``, ``perfect_foresight`` and ``baseline`` for an operation; a
   sizing writes the planned operation as ``metrics`` and adds ``baseline``;
+- a run adds one block per reference policy (``static_west``, ``greedy_online``; ``baseline`` is as
+  usual), ``value_of_optimisation`` (:func:`value_of_optimisation`) and ``attribution``
+  (:mod:`engine.studies.attribution`; ``null`` with ``--no-attribution``);
 - ``gains``: the primary policy minus the baseline, in total and per hub;
 - ``duals`` of the study's LP schedule (the coordinated one; an operation: perfect foresight), in the
   objective's unit (CNY when it minimises cost, kgCO2 for carbon, kWh for grid energy):
@@ -33,7 +36,7 @@ from engine.schedule import Schedule
 from engine.studies.result import StudyResult
 from engine.studies.size import planned_overrides
 
-OBJECTIVE_UNITS = {"cost": "cny", "carbon": "kgco2", "grid": "kwh"}
+OBJECTIVE_UNITS = {"cost": "cny", "carbon": "kgco2", "grid": "kwh", "carbon_marginal": "kgco2"}
 """The unit of the objective (and of its duals) in key names, by ``objective.minimize``."""
 
 
@@ -90,6 +93,39 @@ def duals_record(scenario: Scenario, schedule: Schedule, policy: str) -> dict:
     }
 
 
+LOWER_IS_BETTER = ("carbon_t", "carbon_marginal_t", "cost_cny", "curtailed_mwh", "grid_import_mwh",
+                   "peak_import_mw")
+HIGHER_IS_BETTER = ("green_share_hourly", "deadline_met_share")
+"""The metrics of :func:`value_of_optimisation` and which way is better."""
+
+
+def value_of_optimisation(blocks: dict, references: tuple[str, ...]) -> dict:
+    """Coordinated against the best reference policy, per metric.
+
+    Parameters
+    ----------
+    blocks : dict
+        Policy -> :func:`engine.metrics.metrics` block (``coordinated`` and the references).
+    references : tuple of str
+        The reference policies (``baseline`` = as usual, ``static_west``, ``greedy_online``).
+
+    Returns
+    -------
+    dict
+        Metric -> ``{"best_reference": name, "reference": its value, "value": coordinated - best}``:
+        negative carbon or cost and positive green share are what hour-by-hour optimisation adds beyond
+        the best simple policy (the best on each metric on its own; a policy that leaves work late can
+        be the "best" on cost, so read it with ``deadline_met_share``).
+    """
+    record = {}
+    for name in (*LOWER_IS_BETTER, *HIGHER_IS_BETTER):
+        pick = min if name in LOWER_IS_BETTER else max
+        best = pick(references, key=lambda policy: blocks[policy][name])
+        record[name] = {"best_reference": best, "reference": blocks[best][name],
+                        "value": blocks["coordinated"][name] - blocks[best][name]}
+    return record
+
+
 def _solver_record(result: StudyResult) -> dict:
     solver = result.solver
     record = {"name": solver.name, "status": solver.status, "seconds": solver.seconds,
@@ -130,6 +166,10 @@ def summary(result: StudyResult) -> dict:
                 "unit_costs": sizing.unit_costs, "metrics": blocks["coordinated"],
                 "baseline": blocks["baseline"], "planned_overrides": planned_overrides(result), **common}
     record = {"scenario": _scenario_record(result), **blocks}
+    if result.kind == "run":
+        references = tuple(policy for policy in blocks if policy != "coordinated")
+        record.update(value_of_optimisation=value_of_optimisation(blocks, references),
+                      attribution=result.attribution)
     if result.operation is not None:
         operation = result.operation
         record.update(forecast=operation.forecast, replans=operation.replans, settlement=operation.settlement)

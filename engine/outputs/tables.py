@@ -7,10 +7,10 @@ import pandas as pd
 
 from engine.inputs.scenario import Scenario
 from engine.inputs.times import local_iso
-from engine.schedule import FLOW_COLUMNS, Schedule
+from engine.schedule import FLOW_COLUMNS, OPTIONAL_COLUMNS, Schedule
 
 MARGINAL_COLUMNS = {"cost": "marginal_price_cny_per_kwh", "carbon": "marginal_carbon_kgco2_per_kwh",
-                    "grid": "marginal_grid_kwh_per_kwh"}
+                    "grid": "marginal_grid_kwh_per_kwh", "carbon_marginal": "marginal_carbon_kgco2_per_kwh"}
 """Column of the power balance's dual in ``schedule.csv``, by the scenario's objective: the hub's
 marginal price of power [CNY/kWh] when it minimises cost, else its marginal emissions [kgCO2/kWh] or
 grid energy [kWh/kWh]."""
@@ -29,7 +29,8 @@ def schedule_table(scenario: Scenario, schedule: Schedule) -> pd.DataFrame:
     flows = schedule.flows
     hub_order = pd.Categorical(flows["hub"], categories=list(scenario.hubs), ordered=True)
     flows = flows.assign(_hub_order=hub_order).sort_values(["_hub_order", "time"], kind="stable")
-    table = flows[["time", "hub", *FLOW_COLUMNS, *workload_columns]].reset_index(drop=True)
+    optional = [name for name in (*OPTIONAL_COLUMNS, "unserved_kw") if name in flows]
+    table = flows[["time", "hub", *FLOW_COLUMNS, *optional, *workload_columns]].reset_index(drop=True)
     prices = schedule.marginal_price
     if prices is not None:
         rows, columns = prices.index.get_indexer(table["time"]), prices.columns.get_indexer(table["hub"])

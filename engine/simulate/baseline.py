@@ -3,11 +3,13 @@
 Every workload runs at its origin as soon as it arrives; when the IT capacity left by the firm load (or
 the power the grid cap and renewables can supply) is short, the backlog waits and is served first in,
 first out by arrival step across the workloads of the hub (ties within one arrival step shared in
-proportion). Batteries stay idle at their initial state of charge; renewables serve the facility first and
-the grid covers the rest up to its cap. Work not done by its deadline keeps waiting (late), and work
-still undone at the end of the horizon stays undone: both show in the metrics, never hidden. Firm load
-that even the grid cap cannot cover is recorded in the extra column ``unserved_kw``; the baseline is a
-simulation and does not raise.
+proportion). The hubs are served by the self-consumption rule of :mod:`engine.simulate.battery_rule`:
+renewables first, a surplus charges the battery, then is exported up to the hub's export cap, then
+curtailed; a shortfall is met from the battery, then the grid up to its cap (valley-tariff grid charging
+only where the battery allows grid charging). Work not done by its deadline keeps waiting (late), and
+work still undone at the end of the horizon stays undone: both show in the metrics, never hidden. Firm
+load that even the grid cap cannot cover is recorded in the extra column ``unserved_kw``; the baseline
+is a simulation and does not raise.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import numpy as np
 
 from engine.inputs.arrays import scenario_data
 from engine.inputs.scenario import Scenario
-from engine.schedule import Schedule, flows_frame, objective_value
+from engine.schedule import Schedule
+from engine.simulate.reference import it_room_kw, policy_schedule
 
 
 def _serve_fifo(released_kwh: np.ndarray, done_kwh: np.ndarray, t: int, capacity_kwh: float) -> np.ndarray:
@@ -71,20 +74,13 @@ def run_baseline(scenario: Scenario) -> Schedule:
     Notes
     -----
     The queue is a per-step loop: what runs at step ``t`` depends on the backlog left by step ``t - 1``.
-    It costs O(steps x workloads x log steps), no LP; the hub-level flows around it are vectorised.
+    It costs O(steps x workloads x log steps), no LP.
     """
     data = scenario_data(scenario)
     dt = scenario.step_hours
-    hubs = list(scenario.hubs.values())
     hub_names = list(scenario.hubs)
-    steps, n_hubs, n_work = len(scenario.index), len(hubs), len(scenario.workloads)
-    it_capacity = np.array([h.it_capacity_kw for h in hubs], dtype=float)
-    grid_cap = np.array([h.grid_import_kw for h in hubs], dtype=float)
-
-    # IT power each hub can give deferrable work: capacity after firm load, and what grid cap plus
-    # renewables can supply at this PUE.
-    room_kw = np.clip(np.minimum(it_capacity, (grid_cap + data.renewable_kw) / data.pue) - data.firm_it_kw,
-                      0.0, None)
+    steps, n_hubs, n_work = len(scenario.index), len(hub_names), len(scenario.workloads)
+    room_kw = it_room_kw(scenario, data)
     origin = np.array([hub_names.index(w.origin) for w in scenario.workloads], dtype=int)
     by_hub = [np.flatnonzero(origin == h) for h in range(n_hubs)]
     run_kwh = np.zeros((steps, n_work))
@@ -95,29 +91,6 @@ def run_baseline(scenario: Scenario) -> Schedule:
                 run = _serve_fifo(data.released_kwh[:, members], done[members], t, room_kw[t, h] * dt)
                 run_kwh[t, members] = run
                 done[members] += run
-
     workload_it = np.zeros((steps, n_hubs, n_work))
     workload_it[:, origin, np.arange(n_work)] = run_kwh / dt
-    it = data.firm_it_kw + workload_it.sum(axis=2)
-    facility = data.pue * it
-    renewable_used = np.minimum(data.renewable_kw, facility)
-    grid = np.minimum(facility - renewable_used, grid_cap)
-    unserved = np.clip(facility - renewable_used - grid, 0.0, None)
-    soc = np.zeros((steps, n_hubs))
-    for h, hub in enumerate(hubs):
-        if hub.battery is not None:
-            soc[:, h] = hub.battery.initial_soc * hub.battery.energy_kwh
-    zeros = np.zeros((steps, n_hubs))
-    solar = np.column_stack([h.series["solar_kw"].to_numpy(float) for h in hubs])
-    wind = np.column_stack([h.series["wind_kw"].to_numpy(float) for h in hubs])
-    arrays = {
-        "solar_kw": solar, "wind_kw": wind, "renewable_used_kw": renewable_used,
-        "curtailed_kw": data.renewable_kw - renewable_used, "grid_import_kw": grid,
-        "battery_charge_kw": zeros, "battery_discharge_kw": zeros, "battery_soc_kwh": soc,
-        "it_kw": it, "facility_kw": facility, "pue": data.pue,
-        "carbon_g_per_kwh": data.carbon_g_per_kwh, "price_cny_per_kwh": data.price_cny_per_kwh,
-        "unserved_kw": unserved,
-    }
-    flows = flows_frame(scenario, scenario.index, arrays, workload_it)
-    return Schedule(kind="baseline", flows=flows, status="simulated",
-                    objective=objective_value(scenario, flows), solver="baseline")
+    return policy_schedule(scenario, workload_it, "baseline")

@@ -154,6 +154,8 @@ class StudyResult:
         A sizing's capacities and cost split.
     operation : OperationOutcome or None
         An operation's re-plan records and forecast skill.
+    attribution : dict or None
+        A run's split of the gain among its levers (:func:`engine.studies.attribution.attribution`).
     """
 
     kind: str
@@ -162,6 +164,7 @@ class StudyResult:
     solver: SolverInfo
     sizing: SizingOutcome | None = None
     operation: OperationOutcome | None = None
+    attribution: dict | None = None
 
     @property
     def primary(self) -> str:

@@ -75,6 +75,12 @@ EXPECTED = {
               "cost_cny": 440.0, "peak_import_mw": 0.205, "deadline_met_share": 2 / 3,
               "migrated_it_mwh": 0.020, "network_tb": 0.010},
 }
+# No economics in the hand scenario: the cost is the energy cost, nothing exported; consequential carbon
+# is the fossil marginal factor 0.8273 kg/kWh (MEE 2023) x grid import.
+for _values in EXPECTED.values():
+    _values.update(carbon_marginal_t=0.8273 * _values["grid_import_mwh"], exported_mwh=0.0,
+                   energy_cost_cny=_values["cost_cny"], demand_charge_cny=0.0, ppa_cost_cny=0.0,
+                   transfer_cost_cny=0.0, battery_wear_cny=0.0, export_revenue_cny=0.0)
 
 
 def test_every_metric_matches_the_hand_computation():

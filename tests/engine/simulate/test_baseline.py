@@ -1,4 +1,5 @@
-"""Running as usual: FIFO at the origin, batteries idle, renewables first, grid up to its cap."""
+"""Running as usual: FIFO at the origin, the self-consumption battery rule, renewables first, grid
+up to its cap."""
 
 from __future__ import annotations
 
@@ -22,7 +23,12 @@ def test_fifo_across_workloads_when_capacity_is_short():
     np.testing.assert_allclose(flows["w2_it_kw"], [0, 50, 50, 0])
 
 
-def test_batteries_idle_renewables_first_grid_rest():
+def test_battery_rule_discharges_on_shortfall_and_charges_from_surplus():
+    """Facility 240 kW; sun 0, 150, 400 kW; battery 1000 kWh / 500 kW at 400 kWh, eta = sqrt(0.9).
+
+    Step 0 short 240: discharged (the battery can give 400 eta = 379 kW), state 400 - 240 / eta.
+    Step 1 short 90: discharged, state - 90 / eta. Step 2 surplus 160: charged, state + 160 eta.
+    """
     idx = time_index(3)
     battery = Battery(energy_kwh=1000.0, power_kw=500.0, initial_soc=0.4)
     solar = np.array([0.0, 150.0, 400.0])
@@ -30,16 +36,48 @@ def test_batteries_idle_renewables_first_grid_rest():
                  [workload("w", "a", idx, 100.0, 1)], minimize="cost")
     result = run_baseline(s)
     flows = result.flows
+    eta = np.sqrt(0.9)
     assert (result.kind, result.status, result.solver) == ("baseline", "simulated", "baseline")
     assert list(flows.columns) == ["time", "hub", *FLOW_COLUMNS, "unserved_kw", "w_it_kw"]
-    np.testing.assert_allclose(flows["battery_charge_kw"], 0.0)
-    np.testing.assert_allclose(flows["battery_discharge_kw"], 0.0)
-    np.testing.assert_allclose(flows["battery_soc_kwh"], 400.0)
+    np.testing.assert_allclose(flows["battery_discharge_kw"], [240, 90, 0])
+    np.testing.assert_allclose(flows["battery_charge_kw"], [0, 0, 160])
+    np.testing.assert_allclose(flows["battery_soc_kwh"],
+                               400 - np.cumsum([240 / eta, 90 / eta, -160 * eta]))
     np.testing.assert_allclose(flows["facility_kw"], 240.0)
-    np.testing.assert_allclose(flows["renewable_used_kw"], [0, 150, 240])
-    np.testing.assert_allclose(flows["curtailed_kw"], [0, 0, 160])
-    np.testing.assert_allclose(flows["grid_import_kw"], [240, 90, 0])
-    assert result.objective == pytest.approx((240 + 90) * 0.5)
+    np.testing.assert_allclose(flows["renewable_used_kw"], [0, 150, 400])
+    np.testing.assert_allclose(flows["curtailed_kw"], 0.0, atol=1e-9)
+    np.testing.assert_allclose(flows["grid_import_kw"], 0.0, atol=1e-9)
+    assert result.objective == pytest.approx(0.0, abs=1e-9)
+
+
+def test_battery_rule_two_steps_surplus_then_shortfall():
+    """Empty battery 100 kWh / 50 kW, round trip 0.81 (eta 0.9): a 80 kW surplus charges 50 kW (30 kW
+    curtailed), state 45 kWh; the next step's 60 kW shortfall takes 40.5 kW from it, 19.5 kW from the grid."""
+    idx = time_index(2)
+    battery = Battery(energy_kwh=100.0, power_kw=50.0, round_trip_efficiency=0.81, initial_soc=0.0)
+    s = scenario(idx, [hub("a", idx, solar_kw=np.array([180.0, 40.0]), firm_it_kw=100.0, pue=1.0,
+                           battery=battery)])
+    flows = run_baseline(s).flows
+    np.testing.assert_allclose(flows["battery_charge_kw"], [50, 0])
+    np.testing.assert_allclose(flows["curtailed_kw"], [30, 0])
+    np.testing.assert_allclose(flows["battery_soc_kwh"], [45, 0], atol=1e-9)
+    np.testing.assert_allclose(flows["battery_discharge_kw"], [0, 40.5])
+    np.testing.assert_allclose(flows["grid_import_kw"], [0, 19.5])
+
+
+def test_battery_charges_from_the_grid_only_in_valley_hours_and_only_when_allowed():
+    """Tariff 0.2 in step 0 (the valley), 0.5 after; no sun. A grid-charging battery fills at its power in
+    the valley and discharges after it; one without grid charging stays idle."""
+    idx = time_index(2)
+    price = np.array([0.2, 0.5])
+    for grid_charging, charge in ((True, [40.0, 0.0]), (False, [0.0, 0.0])):
+        battery = Battery(energy_kwh=100.0, power_kw=40.0, round_trip_efficiency=1.0, initial_soc=0.0,
+                          grid_charging=grid_charging)
+        s = scenario(idx, [hub("a", idx, firm_it_kw=100.0, battery=battery, price_cny_per_kwh=price)])
+        flows = run_baseline(s).flows
+        np.testing.assert_allclose(flows["battery_charge_kw"], charge)
+        np.testing.assert_allclose(flows["battery_discharge_kw"], [0.0, charge[0]])
+        np.testing.assert_allclose(flows["grid_import_kw"], [100 + charge[0], 100 - charge[0]])
 
 
 def test_grid_cap_holds_back_deferrable_work():

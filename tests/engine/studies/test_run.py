@@ -86,18 +86,21 @@ def test_result_is_frozen(result):
 def test_output_files(outputs):
     assert {name: path.name for name, path in outputs.items()} == {
         "summary": "summary.json", "schedule": "schedule.csv", "baseline": "baseline.csv",
-        "report": "report.html"}
+        "static_west": "static_west.csv", "greedy_online": "greedy_online.csv", "report": "report.html",
+        "manifest": "manifest.json"}
     assert all(path.is_file() and path.stat().st_size > 0 for path in outputs.values())
 
 
 def test_summary_structure(outputs, result):
     summary = json.loads(outputs["summary"].read_text(encoding="utf-8"))
-    assert set(summary) == {"scenario", "coordinated", "baseline", "gains", "duals", "solver"}
+    assert set(summary) == {"scenario", "coordinated", "baseline", "static_west", "greedy_online", "gains",
+                            "value_of_optimisation", "attribution", "duals", "solver"}
+    assert summary["attribution"] is None  # the Python API runs no attribution unless asked
     assert summary["scenario"]["name"] == "small east-west"
     assert summary["scenario"]["start"] == "2025-07-01T00:00:00+08:00"
     assert summary["scenario"]["steps"] == 48
     assert summary["scenario"]["hubs"] == ["shanghai", "zhongwei"]
-    for kind in ("coordinated", "baseline", "gains"):
+    for kind in ("coordinated", "baseline", "static_west", "greedy_online", "gains"):
         assert set(summary[kind]) == DESIGN_METRICS | {"hubs"}
         assert set(summary[kind]["hubs"]) == {"shanghai", "zhongwei"}
         assert all(set(values) == DESIGN_METRICS for values in summary[kind]["hubs"].values())
@@ -117,11 +120,13 @@ def test_gains_are_coordinated_minus_baseline(outputs):
                 summary["coordinated"]["hubs"][hub][name] - summary["baseline"]["hubs"][hub][name], abs=1e-9)
 
 
-@pytest.mark.parametrize("name", ["schedule", "baseline"])
+@pytest.mark.parametrize("name", ["schedule", "baseline", "static_west", "greedy_online"])
 def test_csv_tables(outputs, name):
     table = pd.read_csv(outputs[name])
-    duals = ["marginal_price_cny_per_kwh"] if name == "schedule" else []  # the baseline has no duals
-    assert list(table.columns) == ["time", "hub", *FLOW_COLUMNS, "training_it_kw", *duals]
+    # the simulated policies have no duals; moving data draws transfer energy at the sender (2 kWh/TB)
+    extra = ["transfer_kw", "training_it_kw", "marginal_price_cny_per_kwh"] if name == "schedule" else \
+        ["transfer_kw", "unserved_kw", "training_it_kw"]
+    assert list(table.columns) == ["time", "hub", *FLOW_COLUMNS, *extra]
     assert len(table) == 2 * 48
     assert table.groupby("hub").size().to_dict() == {"shanghai": 48, "zhongwei": 48}
     assert table["time"].iloc[0] == "2025-07-01T00:00:00+08:00"
@@ -129,8 +134,8 @@ def test_csv_tables(outputs, name):
     times = pd.to_datetime(table["time"], format="ISO8601")
     assert times.iloc[47] - times.iloc[0] == pd.Timedelta(hours=47)
     supply = table["renewable_used_kw"] + table["grid_import_kw"] + table["battery_discharge_kw"]
-    demand = table["facility_kw"] + table["battery_charge_kw"]
-    np.testing.assert_allclose(supply, demand, atol=0.01)  # the CSV rounds to 1 W
+    demand = table["facility_kw"] + table["battery_charge_kw"] + table["transfer_kw"]
+    np.testing.assert_allclose(supply + table.get("unserved_kw", 0.0), demand, atol=0.01)  # 1 W rounding
 
 
 def test_coordination_is_never_worse_on_its_objective(result):

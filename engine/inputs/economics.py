@@ -1,0 +1,117 @@
+"""The economics beyond the time-of-use energy price: scenario keys, their defaults and their sources.
+
+Read from the scenario file (every key optional; a Python-built :class:`~engine.inputs.scenario.Scenario`
+counts only what it sets, all zero by default):
+
+``[hubs.<name>]``
+
+- ``export_mw`` [MW]: park surplus the hub may sell to the grid, at most ``grid_import_mw`` (the same
+  connection). Default 0: surplus is curtailed.
+- ``export_price_cny_per_kwh`` [CNY/kWh]: default the province's coal-fired benchmark on-grid price
+  燃煤发电基准价 from the catalogue (发改价格规〔2019〕1658号 levels, kept by the Oct 2021 reform).
+- ``ppa_price_cny_per_kwh`` [CNY/kWh]: the price of the parks' own energy the hub takes (used or
+  exported). Default 0 (ASSUMPTION: parks owned by the hub, their energy at zero marginal cost); set it
+  so that a 100%-green hub does not report an energy cost of 0.
+- ``demand_charge_cny_per_kw_month`` [CNY per kW-month]: the two-part tariff's charge on each calendar
+  month's peak import. Default from the catalogue: Guangdong 36.1 (Huizhou agency-purchase list, Feb
+  2026, 1-10 kV); elsewhere 30 (ASSUMPTION, no provincial figure found).
+
+``[hubs.<name>.battery]``
+
+- ``wear_cny_per_mwh`` [CNY per MWh discharged]: default :data:`DEFAULT_WEAR_CNY_PER_MWH`.
+
+``[transfer]``
+
+- ``energy_kwh_per_tb`` [kWh/TB], load at the sending (origin) hub: default
+  :data:`DEFAULT_TRANSFER_KWH_PER_TB`;
+- ``price_cny_per_tb`` [CNY/TB]: default 0 (no published inter-hub transfer price was found).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import partial
+from typing import Any
+
+from engine.inputs.fields import Problems, number, table, unknown_keys
+from engine.inputs.scenario import MAX_TRANSFER_KWH_PER_TB, Transfer
+from weather.catalogue import Hub
+
+HUB_ECONOMICS_KEYS = ("export_mw", "export_price_cny_per_kwh", "ppa_price_cny_per_kwh",
+                      "demand_charge_cny_per_kw_month")
+"""Economics keys of a ``[hubs.<name>]`` table."""
+TRANSFER_KEYS = ("energy_kwh_per_tb", "price_cny_per_tb")
+"""Keys of the ``[transfer]`` table."""
+DEFAULT_WEAR_CNY_PER_MWH = 90.0
+"""Battery wear [CNY per MWh discharged]. ASSUMPTION (our arithmetic, FACTS.md [X]): a 0.45 CNY/Wh
+system (CEEC 2025 bids, 0.4249-0.4646 CNY/Wh) over about 6000 cycles of LFP cells (vendor) to 70-80%
+capacity, with the rest of the system's life and losses."""
+DEFAULT_TRANSFER_KWH_PER_TB = 2.0
+"""Transfer energy [kWh/TB]. ASSUMPTION: 0.06 kWh/GB in 2015, halving about every two years (Aslan et
+al., J. Ind. Ecol. 22(4):785-798, 2018, doi:10.1111/jiec.12630), extrapolated to about 0.002 kWh/GB in
+2025 (our arithmetic, FACTS.md [X])."""
+KW_PER_MW = 1000.0
+
+
+def hub_economics(raw: Mapping[str, Any], key: str, hub: Hub, grid_import_kw: float | None) -> dict:
+    """The economics keys of a hub table as :class:`~engine.inputs.scenario.HubInputs` fields.
+
+    Parameters
+    ----------
+    raw : mapping
+        The ``[hubs.<name>]`` table.
+    key : str
+        Its key path (``"hubs.zhongwei"``).
+    hub : weather.catalogue.Hub
+        The catalogue (or custom) hub: its tariff gives the default export price and demand charge.
+    grid_import_kw : float or None
+        The hub's grid connection [kW] (None when it did not read), the upper bound of the export cap.
+
+    Returns
+    -------
+    dict
+        ``export_kw`` [kW], ``export_price_cny_per_kwh``, ``ppa_price_cny_per_kwh`` [CNY/kWh],
+        ``demand_charge_cny_per_kw_month`` [CNY per kW-month].
+
+    Raises
+    ------
+    ScenarioError
+        Naming every negative price or an export cap above the grid connection.
+    """
+    problems = Problems()
+    cap_mw = (grid_import_kw / KW_PER_MW) if grid_import_kw is not None else float("inf")
+    export = problems.attempt(partial(
+        number, raw.get("export_mw", 0.0), f"{key}.export_mw", high=cap_mw,
+        unit=f" [MW] (at most grid_import_mw = {cap_mw:g}: export uses the same connection)"))
+    defaults = {"export_price_cny_per_kwh": hub.tariff.coal_benchmark_cny_per_kwh,
+                "ppa_price_cny_per_kwh": 0.0,
+                "demand_charge_cny_per_kw_month": hub.tariff.demand_charge_cny_per_kw_month}
+    units = {"export_price_cny_per_kwh": " [CNY/kWh]", "ppa_price_cny_per_kwh": " [CNY/kWh]",
+             "demand_charge_cny_per_kw_month": " [CNY per kW-month]"}
+    values = {name: problems.attempt(partial(number, raw.get(name, default), f"{key}.{name}",
+                                             unit=units[name] + " (a price, not negative)"))
+              for name, default in defaults.items()}
+    problems.raise_any()
+    return {"export_kw": export * KW_PER_MW, **values}
+
+
+def battery_wear(raw: Mapping[str, Any], key: str) -> float:
+    """``wear_cny_per_mwh`` of a battery table [CNY per MWh discharged] (default sourced above)."""
+    return number(raw.get("wear_cny_per_mwh", DEFAULT_WEAR_CNY_PER_MWH), f"{key}.wear_cny_per_mwh",
+                  unit=" [CNY/MWh] (a cost, not negative)")
+
+
+def read_transfer(value: Any) -> Transfer:
+    """The ``[transfer]`` table (module docstring); raise naming every bad key."""
+    raw = table(value, "transfer")
+    problems = Problems()
+    for message in unknown_keys(raw, TRANSFER_KEYS, "transfer."):
+        problems.add(message)
+    energy = problems.attempt(partial(
+        number, raw.get("energy_kwh_per_tb", DEFAULT_TRANSFER_KWH_PER_TB), "transfer.energy_kwh_per_tb",
+        high=MAX_TRANSFER_KWH_PER_TB,
+        unit=" [kWh/TB] (2015 networks used about 60 kWh/TB, Aslan et al. 2018)"))
+    price = problems.attempt(partial(number, raw.get("price_cny_per_tb", 0.0), "transfer.price_cny_per_tb",
+                                     unit=" [CNY/TB] (a price, not negative)"))
+    problems.raise_any()
+    return Transfer(energy_kwh_per_tb=energy, price_cny_per_tb=price)
