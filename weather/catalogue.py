@@ -125,6 +125,11 @@ class Hub:
     wind_seasonal_amplitude: float = 0.0
     wind_windiest_month: int = 1
     wind_diurnal_amplitude: float = 0.0
+    wind_monthly_factor: tuple[float, ...] = ()
+    """Monthly mean wind speed relative to the annual mean, Jan..Dec [-]; when given it replaces the
+    one-harmonic seasonal cycle (``wind_seasonal_amplitude``, ``wind_windiest_month``)."""
+    wind_resource_source: str = "ASSUMPTION"
+    """Where ``wind_speed_100m_ms`` and the cycles come from."""
 
     def carbon_series(self, index: pd.DatetimeIndex) -> pd.Series:
         """Flat provincial average grid carbon intensity at each time of ``index`` [gCO2/kWh].
@@ -217,6 +222,8 @@ def load_catalogue() -> dict[str, Hub]:
             wind_seasonal_amplitude=row["wind_seasonal_amplitude"],
             wind_windiest_month=row["wind_windiest_month"],
             wind_diurnal_amplitude=row["wind_diurnal_amplitude"],
+            wind_monthly_factor=tuple(row.get("wind_monthly_factor", ())),
+            wind_resource_source=row.get("wind_resource_source", "ASSUMPTION"),
         )
     return hubs
 

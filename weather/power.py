@@ -14,6 +14,7 @@ from weather.errors import WeatherInputError
 from weather.frame import WeatherData
 from weather.solar import PVPark, check_weather, pv_power_kw
 from weather.wind import WindPark, hub_wind_speed_ms, wind_power_kw
+from weather.wind_calibration import check_wind_height
 
 KW_PER_MW = 1000.0
 
@@ -48,11 +49,15 @@ def park_output(weather: WeatherData, solar_mw: float, wind_mw: float,
     Raises
     ------
     WeatherInputError
-        If a capacity is negative or not finite, or the weather frame is invalid.
+        If a capacity is negative or not finite, the weather frame is invalid, or a wind park is asked
+        for on station wind measured at 20 m or lower (calibrate it first with
+        :func:`weather.wind_calibration.calibrate_station_wind`).
     """
     solar_mw = _check_capacity("solar_mw", solar_mw)
     wind_mw = _check_capacity("wind_mw", wind_mw)
     check_weather(weather)
+    if wind_mw > 0:
+        check_wind_height(weather)
     index = weather.data.index
     solar = (pv_power_kw(weather, PVPark(dc_kw=solar_mw * KW_PER_MW, tracking=tracking)) if solar_mw > 0
              else pd.Series(0.0, index=index, name="solar_kw"))

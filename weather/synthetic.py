@@ -38,24 +38,23 @@ Wind at 100 m (hub-height resource)
 The CSWD station wind is a 10 m town reading in whole m/s and understates wind-farm sites
 (SOURCES.md of the shared weather files), so the typical year is calibrated instead to the
 catalogue's hub-height resource: annual mean ``wind_speed_100m_ms`` and Weibull shape
-``wind_weibull_k`` at 100 m. These are ASSUMPTION values (hubs.toml explains them): representative
-utility wind-farm sites in each region, about 6-7 m/s on the northern and north-western plateaus and
-on the Yunnan-Guizhou ridges (regions the CMA *2023 China Wind and Solar Energy Resources Bulletin*
-names as good wind resource areas), 4-5.5 m/s in the Sichuan basin and the humid south-east, with
-k of 1.8-2.1; no gridded 100 m data set was available offline to read them from. As a check of the
-level, a modern 3.3 MW low-wind turbine (windpowerlib V126/3300 at 117 m, air-density corrected)
-gives capacity factors of about 0.29-0.35 on the western hubs' typical years, a little above the
-roughly 2000-2500 full-load hours of the northern provincial fleets.
+``wind_weibull_k`` at 100 m. At the western hubs and Zhangjiakou the mean speed is fitted to the
+province's wind fleet: the default park (windpowerlib V126/3300 at 117 m with its loss budget,
+weather/wind.py)
+gives the CEC's Q1 2020 provincial full-load hours after the province's curtailment (hubs.toml
+``wind_resource_source``), about 1500-2200 full-load hours a year; elsewhere the speeds are
+ASSUMPTION values following the regional pattern of the CMA resource bulletins (hubs.toml explains).
 
 The hourly speed is a Gaussian copula: a standard-normal process made of a synoptic AR(1) (e-folding
 time 48 h) and a mesoscale AR(1) (6 h), lag-1 autocorrelation about 0.94, with its monthly means
 removed (a typical year has typical months), mapped through the Weibull quantile function. Its scale
 is modulated by
 
-- a seasonal cycle ``1 + A_s cos(2 pi (t - t_peak) / year)`` peaking mid-``wind_windiest_month``:
-  northern China is windiest in spring and calmest in late summer-autumn (Observation analysis of wind
-  climate in China for 1971-2017, Energy Reports 7, Nov 2021, CMA station data; Li, Wang & Tang 2007,
-  winter and spring windier than summer and autumn); the amplitudes are ASSUMPTIONS per hub;
+- a seasonal cycle: the hub's ``wind_monthly_factor`` (monthly mean over annual mean, a mean-preserving
+  curve through them) where the catalogue has a sourced season (north-west and Inner Mongolia: spring
+  maximum, windy Jan-May and Sep-Dec, calm Jun-Aug; Jing-Jin-Ji spring > winter > summer > autumn;
+  sources in hubs.toml), else ``1 + A_s cos(2 pi (t - t_peak) / year)`` peaking
+  mid-``wind_windiest_month`` (ASSUMPTION amplitudes);
 - a diurnal cycle ``1 + A_d cos(2 pi (h - 1) / 24)`` in local solar hours, strongest around 01:00:
   at 100 m over land the nocturnal stable boundary layer decouples the flow from the surface and
   night winds exceed midday winds (Stull 1988, An Introduction to Boundary Layer Meteorology, ch. 1 and
@@ -352,6 +351,16 @@ def _weibull_cv2(shape_k: float) -> float:
     return gamma(1.0 + 2.0 / shape_k) / gamma(1.0 + 1.0 / shape_k) ** 2 - 1.0
 
 
+def _wind_seasonal_factor(hub: Hub, month: np.ndarray, year_fraction: np.ndarray) -> np.ndarray:
+    """Seasonal scale factor of the wind speed [-]: the hub's monthly factors (mean-preserving curve
+    through them, normalised to an annual mean of 1) or, without them, one harmonic."""
+    if hub.wind_monthly_factor:
+        factors = np.asarray(hub.wind_monthly_factor, dtype=float)
+        return _month_mean_preserving(factors / factors.mean(), month, year_fraction)
+    peak_fraction = (hub.wind_windiest_month - 0.5) / 12.0
+    return 1.0 + hub.wind_seasonal_amplitude * np.cos(2.0 * np.pi * (year_fraction - peak_fraction))
+
+
 def _wind(hub: Hub, month: np.ndarray, year_fraction: np.ndarray, solar_hour: np.ndarray,
           rng: np.random.Generator) -> np.ndarray:
     """Hourly wind speed at 100 m [m/s] with the catalogue's annual mean and Weibull shape."""
@@ -361,8 +370,7 @@ def _wind(hub: Hub, month: np.ndarray, year_fraction: np.ndarray, solar_hour: np
     gauss -= _month_mean_preserving(_monthly_means(gauss, month), month, year_fraction)
     gauss = (gauss - gauss.mean()) / gauss.std()
 
-    peak_fraction = (hub.wind_windiest_month - 0.5) / 12.0
-    modulation = ((1.0 + hub.wind_seasonal_amplitude * np.cos(2.0 * np.pi * (year_fraction - peak_fraction)))
+    modulation = (_wind_seasonal_factor(hub, month, year_fraction)
                   * (1.0 + hub.wind_diurnal_amplitude
                      * np.cos(2.0 * np.pi * (solar_hour - WIND_DIURNAL_PEAK_SOLAR_HOUR) / 24.0)))
     # Speed = modulation x Weibull variate; CV^2 of a product: (1 + cv_w^2)(1 + cv_m^2) - 1.
