@@ -21,6 +21,7 @@ from weather.forecast import day_ahead_forecast, day_ahead_skill
 from weather.power import park_output, power_summary
 from weather.readers import read_weather
 from weather.synthetic import typical_year
+from weather.wind_calibration import STATION_HEIGHT_LIMIT_M, calibrate_station_wind
 
 EXIT_BAD_INPUT = 2
 EXIT_SOLVE_FAILED = 3
@@ -44,6 +45,9 @@ def _power(args: argparse.Namespace) -> None:
     hub = get_hub(args.hub)
     weather = (read_weather(args.weather) if args.weather is not None
                else typical_year(hub, year=args.year, seed=args.seed))
+    if args.calibrate_wind and weather.wind_height_m <= STATION_HEIGHT_LIMIT_M:
+        weather = calibrate_station_wind(weather, hub)
+        print(f"suandian power: {weather.notes[-1]}", file=sys.stderr)
     output = park_output(weather, args.solar_mw, args.wind_mw, tracking=args.tracking)
     summary = {"hub": hub.name, "weather": weather.source, "tracking": args.tracking,
                **power_summary(weather, output, args.solar_mw, args.wind_mw)}
@@ -69,6 +73,28 @@ def _power(args: argparse.Namespace) -> None:
               f"{summary[f'{park}_full_load_hours']:5.0f} full-load h")
     if args.out is not None:
         print(f"  hourly output written to {args.out}")
+
+
+def _weather(args: argparse.Namespace) -> None:
+    from engine.outputs.weather_csv import write_weather_csv
+    from weather.years import weather_record
+
+    hub = get_hub(args.hub)
+    if args.weather is not None:
+        weather = read_weather(args.weather)
+        span = len(weather.data.index.tz_convert(TIMEZONE).year.unique())
+        if args.years is not None and args.years > span:
+            raise ScenarioError(f"--years: expected at most the {span} year(s) that {args.weather} holds, "
+                                f"got {args.years}; drop --years or give a longer file")
+        if args.calibrate_wind:
+            weather = calibrate_station_wind(weather, hub)
+    else:
+        weather = weather_record(hub, args.years or 1, seed=args.seed, start_year=args.start_year)
+    paths = write_weather_csv(weather, args.out)
+    for note in weather.notes:
+        print(f"suandian weather: {note}", file=sys.stderr)
+    print(f"{hub.name}: {len(weather.data)} h of weather ({weather.source}) written to "
+          f"{paths['weather.csv']}")
 
 
 def _forecast(args: argparse.Namespace) -> None:
@@ -224,7 +250,20 @@ def _weather_commands(commands: argparse._SubParsersAction) -> None:
     power.add_argument("--json", action="store_true", help="print the summary as JSON")
     power.add_argument("--seed", type=int, default=0, help="typical-year seed (default 0)")
     power.add_argument("--year", type=int, default=2025, help="typical-year calendar year (default 2025)")
+    power.add_argument("--calibrate-wind", action="store_true",
+                       help="rescale station wind (<= 20 m) to the hub's documented 100 m resource")
     power.set_defaults(handler=_power)
+
+    weather = commands.add_parser("weather", help="the hourly weather the engine uses, as DIR/weather.csv")
+    weather.add_argument("--hub", required=True, help="catalogue hub name")
+    weather.add_argument("--years", type=int, help="number of synthetic years (default 1)")
+    weather.add_argument("--seed", type=int, default=0, help="seed of the synthetic years (default 0)")
+    weather.add_argument("--start-year", type=int, default=2025, help="first calendar year (default 2025)")
+    weather.add_argument("--weather", type=Path, help="read (and correct) this weather file instead")
+    weather.add_argument("--calibrate-wind", action="store_true",
+                         help="rescale station wind to the hub's documented 100 m resource")
+    weather.add_argument("--out", type=Path, required=True, help="output folder")
+    weather.set_defaults(handler=_weather)
 
     forecast = commands.add_parser("forecast", help="day-ahead forecast skill of a hub's parks "
                                    "(offline error model against the typical year)")
