@@ -42,7 +42,7 @@ from engine.model.grid import Grid
 from engine.model.layout import layout_of
 from engine.model.network import Network
 from engine.model.renewables import Renewables
-from engine.model.results import schedule_of
+from engine.model.results import flow_arrays, schedule_of
 from engine.model.sizing import Sizing, check_sizing
 from engine.model.solvers import installed_solvers
 from engine.model.storage import Storage
@@ -226,6 +226,32 @@ class CoSchedulingModel:
         SolverError
             The solver is not installed, fails, or returns no optimal solution.
         """
+        status, build_seconds, solve_seconds = self._checked_run(solver)
+        return schedule_of(self.layout, self.data, self.components, solver.upper(), status,
+                           (build_seconds, solve_seconds))
+
+    def solve_flows(self, solver: str = "HIGHS") -> dict[str, np.ndarray]:
+        """Solve like :meth:`solve`, returning the solution as arrays only (the re-plan fast path: no
+        Schedule frame, no duals).
+
+        Returns
+        -------
+        dict of str to numpy.ndarray
+            ``(steps, hubs)`` arrays of :data:`~engine.schedule.FLOW_COLUMNS` [kW] (state of charge
+            [kWh]), ``workload_it_kw`` ``(steps, hubs, workloads)`` [kW].
+
+        Raises
+        ------
+        InfeasibleError, SolverError
+            As :meth:`solve`.
+        """
+        self._checked_run(solver)
+        arrays = flow_arrays(self.layout, self.data, self.components)
+        arrays["workload_it_kw"] = self.components["compute"].workload_it_kw()
+        return arrays
+
+    def _checked_run(self, solver: str) -> tuple[str, float, float]:
+        """Pre-checks and one solver call; raises unless optimal (see :meth:`solve`)."""
         if solver.upper() not in installed_solvers():
             raise SolverError(f"solver {solver!r} is not installed; installed: {installed_solvers()}; "
                               "pick one of them or pip install it")
@@ -235,8 +261,7 @@ class CoSchedulingModel:
             raise InfeasibleError(self._diagnose(solver, status))
         if status not in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE):
             raise SolverError(f"solver {solver} returned status {status!r}; no schedule")
-        return schedule_of(self.layout, self.data, self.components, solver.upper(), status,
-                           (build_seconds, solve_seconds))
+        return status, build_seconds, solve_seconds
 
     def _run(self, solver: str) -> tuple[str, float, float]:
         """One solver call: ``(status, build seconds, solve seconds)`` (see :meth:`solve`)."""

@@ -113,19 +113,22 @@ def _lookahead_scenario(scenario: Scenario, steps: int) -> Scenario:
 
 @dataclass(frozen=True)
 class Plan:
-    """One re-plan: the look-ahead schedule, whether its green floor was dropped, and its late work.
+    """One re-plan: the look-ahead's flows, whether its green floor was dropped, and its late work.
 
     Attributes
     ----------
-    schedule : Schedule
-        The look-ahead plan.
+    flows : dict of str to numpy.ndarray
+        The look-ahead plan as arrays (:meth:`engine.model.CoSchedulingModel.solve_flows`).
+    status : str
+        Solver status.
     relaxed : bool
         The scenario's green floor could not be met over the look-ahead and was dropped.
     late_mwh : float
         Most work past its (planning) deadline at any step of the plan, all workloads [MWh].
     """
 
-    schedule: Schedule
+    flows: dict
+    status: str
     relaxed: bool
     late_mwh: float
 
@@ -215,16 +218,16 @@ class RollingPlanner:
         self.model.update(self.data(start, renewable_kw, done_kwh, soc_kwh))
         relaxed = False
         try:
-            schedule = self.model.solve(solver)
+            flows = self.model.solve_flows(solver)
         except InfeasibleError as error:
             floor = self.model.parameters["min_green_share"]
             if float(floor.value) <= 0:
                 when = self.scenario.index[start].tz_convert(self.scenario.timezone)
                 raise InfeasibleError(f"operation at {when:%Y-%m-%d %H:%M %z}: {error}") from error
             floor.value, relaxed = 0.0, True
-            schedule = self.model.solve(solver)
+            flows = self.model.solve_flows(solver)
         late = self.model.components["compute"].late_kwh().sum(axis=1)
-        return Plan(schedule, relaxed, float(late.max(initial=0.0)) / 1e3)
+        return Plan(flows, self.model.problem.status, relaxed, float(late.max(initial=0.0)) / 1e3)
 
 
 def default_forecasts(scenario: Scenario, *, issue_hour: int = 12, horizon_hours: float = 72.0, seed: int = 0,
@@ -373,20 +376,15 @@ def _roll(scenario: Scenario, planner: RollingPlanner, planning: Mapping[str, Fo
         if progress is not None:
             progress(int(start * dt // 24) + 1, int(np.ceil(total * dt / 24)))
         started = time.perf_counter()
-        made = planner.plan(start, renewable, done, soc, solver)
-        plan = made.schedule
+        plan = planner.plan(start, renewable, done, soc, solver)
         rolled.seconds.append(time.perf_counter() - started)
-        rolled.relaxed.append(made.relaxed)
-        rolled.late_mwh.append(made.late_mwh)
+        rolled.relaxed.append(plan.relaxed)
+        rolled.late_mwh.append(plan.late_mwh)
         rolled.initial_soc.append(planner.model.data.initial_soc_kwh)
         rolled.status = plan.status
-        commit, flows = end - start, plan.flows
-        planned = {name: flows[name].to_numpy(float).reshape(n_hubs, lookahead).T[:commit]
-                   for name in _PLAN_COLUMNS}
+        commit = end - start
+        planned = {name: plan.flows[name][:commit] for name in (*_PLAN_COLUMNS, "workload_it_kw")}
         planned["firm_it_kw"] = planner.model.data.firm_it_kw[:commit]
-        planned["workload_it_kw"] = np.stack(
-            [flows[f"{w.name}_it_kw"].to_numpy(float).reshape(n_hubs, lookahead).T[:commit]
-             for w in scenario.workloads], axis=2) if n_work else np.zeros((commit, n_hubs, 0))
         result = settle(limits, dt, soc, actual_renewable[start:end], planned)
         for name in _SETTLED:
             rolled.settled[name][start:end] = getattr(result, name)
