@@ -1,12 +1,14 @@
 """Atomic file writes: a temporary file in the target's folder, then ``os.replace``.
 
-A reader never sees a half-written file, and an interrupted write leaves the previous file (or none).
+A reader never sees a half-written file, and an interrupted write leaves the previous file (or none). An
+``OSError`` (disk full, no permission) names the target file.
 Used by the output writers (:mod:`engine.outputs.files`) and the sweep's point store; JSON is written
 here, once, for both.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Callable
@@ -33,8 +35,11 @@ def write_atomic(path: str | Path, write: Callable[[Path], object]) -> Path:
     try:
         write(temporary)
         os.replace(temporary, target)
+    except OSError as error:  # name the file the user asked for, not the temporary one
+        raise OSError(error.errno, error.strerror or str(error), str(target)) from error
     finally:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # e.g. the folder is a file: keep the error above
+            temporary.unlink(missing_ok=True)
     return target
 
 

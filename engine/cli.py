@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from engine.atomic import write_atomic
 from engine.errors import InfeasibleError, ScenarioError, SolverError
+from engine.inputs.sources import referenced_files
 from engine.inputs.times import local_iso
 from weather.catalogue import TIMEZONE, get_hub, load_catalogue
 from weather.forecast import day_ahead_forecast, day_ahead_skill
@@ -52,9 +54,12 @@ def _power(args: argparse.Namespace) -> None:
     summary = {"hub": hub.name, "weather": weather.source, "tracking": args.tracking,
                **power_summary(weather, output, args.solar_mw, args.wind_mw)}
     if args.out is not None:
+        if args.weather is not None and Path(args.out).resolve() == Path(args.weather).resolve():
+            raise ScenarioError(f"--out {str(args.out)!r}: it is the input weather file, which the output "
+                                "would replace; give another file name")
         table = output.copy()
         table.insert(0, "time", local_iso(output.index, TIMEZONE).to_numpy())
-        table.to_csv(args.out, index=False, float_format="%.3f")
+        write_atomic(args.out, lambda temporary: table.to_csv(temporary, index=False, float_format="%.3f"))
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
         return
@@ -128,6 +133,35 @@ def _scenario_path(args: argparse.Namespace) -> Path:
     return path
 
 
+def _arguments(args: argparse.Namespace) -> dict:
+    """The command's arguments, for its output manifest."""
+    return {key: value for key, value in vars(args).items() if key != "handler"}
+
+
+def _scenario_inputs(path: Path, out: Path) -> list[Path]:
+    """The scenario file and every file it names (profiles, weather), for the manifest; refuses an
+    ``--out`` that holds one of them before anything is solved
+    (:func:`engine.outputs.manifest.check_out_dir`)."""
+    import tomllib
+
+    from engine.outputs.manifest import check_out_dir
+
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        raw = {}  # the scenario reader reports it
+    inputs = [path, *referenced_files(raw, path.resolve().parent).values()]
+    check_out_dir(out, inputs)
+    return inputs
+
+
+def _print_weather_notes(command: str, scenario) -> None:
+    """What was corrected or calibrated in each hub's weather, one stderr line per note."""
+    for name, hub in scenario.hubs.items():
+        for note in hub.weather_notes:
+            print(f"suandian {command}: {name}: {note}", file=sys.stderr)
+
+
 def _run(args: argparse.Namespace) -> None:
     # engine.studies.run imports cvxpy: import it here so `suandian hubs` and `power` stay quick.
     from engine.inputs.scenario_file import load_scenario
@@ -135,9 +169,12 @@ def _run(args: argparse.Namespace) -> None:
     from engine.outputs.text import headline_lines
     from engine.studies.run import run
 
-    scenario = load_scenario(_scenario_path(args))
+    path = _scenario_path(args)
+    inputs = _scenario_inputs(path, args.out)
+    scenario = load_scenario(path)
+    _print_weather_notes(args.command, scenario)
     result = run(scenario, solver=args.solver, attribution=not args.no_attribution)
-    paths = write_outputs(result, args.out)
+    paths = write_outputs(result, args.out, command=args.command, arguments=_arguments(args), inputs=inputs)
     solver = result.solver
     print(f"{scenario.name}: {len(scenario.index)} steps of {scenario.step_hours:g} h, "
           f"{len(scenario.hubs)} hubs, least {scenario.objective.minimize}; {solver.name} "
@@ -155,14 +192,17 @@ def _operate(args: argparse.Namespace) -> None:
     from engine.outputs.text import headline_lines
     from engine.studies.operate import operate
 
-    scenario = load_scenario(_scenario_path(args))
+    path = _scenario_path(args)
+    inputs = _scenario_inputs(path, args.out)
+    scenario = load_scenario(path)
+    _print_weather_notes(args.command, scenario)
     result = operate(scenario, issue_hour=args.issue_hour, lookahead_hours=args.lookahead_hours,
                      replan_hours=args.replan_hours, forecast_seed=args.forecast_seed,
                      quantile=args.quantile, deadline_buffer_hours=args.deadline_buffer_hours,
                      solver=args.solver, progress=_progress if sys.stderr.isatty() else None)
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
-    paths = write_outputs(result, args.out)
+    paths = write_outputs(result, args.out, command=args.command, arguments=_arguments(args), inputs=inputs)
     replans = result.operation.replans
     planned_on = "point forecast" if args.quantile is None else f"{args.quantile:g} quantile"
     settings, kept = result.operation.settings, result.operation.settlement["perfect_foresight_gain_kept"]
@@ -183,17 +223,19 @@ def _progress(day: int, days: int) -> None:
     sys.stderr.flush()
 
 
-def _sweep(args: argparse.Namespace) -> None:
+def _sweep(args: argparse.Namespace) -> int:
     # engine.studies.sweep starts Dask and its workers import cvxpy: import it here so other commands
     # stay quick.
+    from engine.outputs.manifest import check_out_dir
     from engine.outputs.sweep_report import check_report, write_sweep_outputs
-    from engine.studies.sweep import load_sweep, run_sweep
+    from engine.studies.sweep import POINTS, load_sweep, run_sweep
 
     sweep = load_sweep(args.sweep)
     check_report(sweep)
+    check_out_dir(args.out, sweep.inputs, keep=(POINTS,))
     result = run_sweep(sweep, args.out, workers=args.workers, scheduler=args.scheduler,
-                       retry_failed=args.retry_failed, progress=True)
-    paths = write_sweep_outputs(sweep, result)
+                       retry_failed=args.retry_failed, progress=True, security=_security(args))
+    paths = write_sweep_outputs(sweep, result, arguments=_arguments(args))
     linked_keys = {key for keys in sweep.linked.values() for key in keys}
     headline = ("coordinated_cost_cny", "gain_cost_cny", "coordinated_green_share_hourly")
     shown = ["point", *[axis for axis in sweep.axes if axis not in linked_keys], "status",
@@ -203,6 +245,37 @@ def _sweep(args: argparse.Namespace) -> None:
     print(f"{sweep.name}: {len(result.table)} points: {result.solved} solved now, {result.reused} reused, "
           f"{result.failed} failed{retry}")
     print(f"wrote {', '.join(str(path) for path in paths.values())}")
+    if result.failed:
+        print(f"suandian sweep: {result.failed} of {len(result.table)} points failed (their errors are in "
+              "results.csv); fix them and rerun with --retry-failed", file=sys.stderr)
+        return EXIT_SOLVE_FAILED
+    return 0
+
+
+TLS_ARGUMENTS = ("tls_ca_file", "tls_cert", "tls_key")
+"""``--tls-ca-file``, ``--tls-cert``, ``--tls-key``: distributed's ``Security`` for ``--scheduler``."""
+
+
+def _security(args: argparse.Namespace) -> object | None:
+    """TLS settings for ``--scheduler`` (``None`` when none is given)."""
+    given = {name: getattr(args, name) for name in TLS_ARGUMENTS if getattr(args, name) is not None}
+    if not given:
+        return None
+    if args.scheduler is None:
+        raise ScenarioError("--tls-*: expected --scheduler ADDRESS with TLS settings (the local cluster "
+                            "listens on 127.0.0.1 only), got none; add --scheduler tls://host:8786")
+    if set(given) != set(TLS_ARGUMENTS):
+        missing = ", ".join(f"--{name.replace('_', '-')}" for name in TLS_ARGUMENTS if name not in given)
+        raise ScenarioError(f"--tls-*: expected --tls-ca-file, --tls-cert and --tls-key together, got no "
+                            f"{missing}; give all three")
+    for name, path in given.items():
+        if not Path(path).is_file():
+            raise ScenarioError(f"--{name.replace('_', '-')}: expected an existing PEM file, got "
+                                f"{str(path)!r}; check the path")
+    from distributed.security import Security
+
+    return Security(tls_ca_file=str(args.tls_ca_file), tls_client_cert=str(args.tls_cert),
+                    tls_client_key=str(args.tls_key), require_encryption=True)
 
 
 def _plan(args: argparse.Namespace) -> None:
@@ -215,9 +288,11 @@ def _plan(args: argparse.Namespace) -> None:
     if not Path(args.scenario).is_file():
         raise ScenarioError(f"scenario file: expected an existing TOML file with a [plan] table, got "
                             f"{str(args.scenario)!r}; check the path")
+    inputs = _scenario_inputs(args.scenario, args.out)
     scenario = load_scenario(args.scenario)
+    _print_weather_notes(args.command, scenario)
     result = size(scenario, solver=args.solver)
-    paths = write_outputs(result, args.out)
+    paths = write_outputs(result, args.out, command=args.command, arguments=_arguments(args), inputs=inputs)
     sizing, solver = result.sizing, result.solver
     print(f"{scenario.name}: {len(scenario.index)} steps of {scenario.step_hours:g} h, hourly green share "
           f">= {sizing.min_green_share:.0%}; {solver.name} {solver.status} in {solver.seconds:.1f} s")
@@ -335,8 +410,12 @@ def _sweep_command(commands: argparse._SubParsersAction) -> None:
                        help="output folder: points/ (one record per finished point), results.parquet, "
                        "results.csv, report.html (default ./suandian-sweep); a rerun skips finished points")
     sweep.add_argument("--workers", type=int, help="local Dask workers, one thread each (default: CPU count)")
-    sweep.add_argument("--scheduler", help="address of a running Dask scheduler (e.g. tcp://host:8786) "
-                       "instead of a local cluster")
+    sweep.add_argument("--scheduler", help="address of a running Dask scheduler (e.g. tls://host:8786) "
+                       "instead of a local cluster; the scheduler and its workers run code with your "
+                       "rights: connect only to a cluster you trust")
+    sweep.add_argument("--tls-ca-file", type=Path, help="CA certificate (PEM) of the scheduler's TLS")
+    sweep.add_argument("--tls-cert", type=Path, help="client certificate (PEM) for --scheduler")
+    sweep.add_argument("--tls-key", type=Path, help="client private key (PEM) for --scheduler")
     sweep.add_argument("--retry-failed", action="store_true",
                        help="solve again the points recorded as failed (default: keep their errors)")
     sweep.set_defaults(handler=_sweep)
@@ -358,7 +437,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``suandian`` command; return the process exit code."""
     args = build_parser().parse_args(argv)
     try:
-        args.handler(args)
+        code = args.handler(args)
     except ValueError as error:  # ScenarioError, WeatherInputError and other bad input
         print(f"suandian {args.command}: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -369,12 +448,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except OSError as error:  # a file that cannot be read or written
-        print(f"suandian {args.command}: error: {error}", file=sys.stderr)
+        print(f"suandian {args.command}: error: {_os_error(error)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print(f"suandian {args.command}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    return 0
+    return code or 0
+
+
+def _os_error(error: OSError) -> str:
+    """One line naming the file of an OS error and what went wrong."""
+    reason = error.strerror or str(error)
+    if error.filename is None:
+        return f"{reason}; check the disk and the paths given"
+    return f"{str(error.filename)!r}: {reason}; check the path, its permissions and the free space"
 
 
 if __name__ == "__main__":

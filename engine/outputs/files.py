@@ -2,11 +2,12 @@
 
 Every writer writes a temporary file next to its target and moves it into place (:mod:`engine.atomic`,
 which also holds the one JSON writer, :func:`engine.atomic.write_json`), so a reader never sees half a
-file. :func:`write_outputs` writes what ``suandian run``, ``operate`` and
-``plan`` leave in their output folder:
+file. :func:`write_outputs` writes what ``suandian run``, ``operate`` and ``plan`` leave in their output
+folder, the whole folder at once with its ``manifest.json`` (:mod:`engine.outputs.manifest`):
 
 - run: ``summary.json``, ``schedule.csv`` (coordinated, with the marginal price of power),
-  ``baseline.csv`` (no duals, so no marginal price) and ``report.html``;
+  ``baseline.csv`` (as usual; no duals, so no marginal price), ``static_west.csv`` and
+  ``greedy_online.csv`` (the reference policies) and ``report.html``;
 - operate: ``summary.json``, ``schedule.csv`` (what was done: settled, no duals), ``forecast.csv``
   and ``report.html``;
 - size: ``plan.json``, ``schedule.csv`` (the planned operation, with the marginal price) and
@@ -15,11 +16,14 @@ file. :func:`write_outputs` writes what ``suandian run``, ``operate`` and
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from engine.atomic import write_atomic, write_json, write_text_atomic
+from engine.outputs.manifest import MANIFEST, output_folder
 from engine.outputs.operation_report import render_operation_report
 from engine.outputs.plan_report import render_plan_report
 from engine.outputs.run_report import render_report
@@ -47,24 +51,54 @@ def write_html(path: str | Path, text: str) -> Path:
     return write_text_atomic(path, text)
 
 
-def write_outputs(result: StudyResult, out_dir: str | Path) -> dict[str, Path]:
-    """Write a study's output files into a folder (module docstring).
+COMMANDS = {"run": "run", "operate": "operate", "size": "plan"}
+"""The command that writes each study kind's folder (the manifest's ``command`` by default)."""
+
+
+def write_outputs(result: StudyResult, out_dir: str | Path, *, command: str | None = None,
+                  arguments: Mapping[str, Any] | None = None,
+                  inputs: Iterable[str | Path] = ()) -> dict[str, Path]:
+    """Write a study's output folder whole (module docstring), with its ``manifest.json``.
+
+    The files are written into a temporary folder beside ``out_dir`` that replaces it when complete
+    (:func:`engine.outputs.manifest.output_folder`): a failure leaves the previous folder as it was, and
+    no file of an earlier command stays behind.
 
     Parameters
     ----------
     result : StudyResult
         A run, an operation or a sizing.
     out_dir : str or pathlib.Path
-        Output folder; created if missing, files in it are overwritten.
+        Output folder: new, empty or an earlier suandian output folder (it is replaced).
+    command : str, optional
+        The command for the manifest (default: the study's, ``run``, ``operate`` or ``plan``).
+    arguments : mapping, optional
+        The command's arguments, for the manifest.
+    inputs : iterable of path
+        Every file the study read (scenario, profiles, weather), hashed into the manifest; none of
+        them may lie inside ``out_dir``.
 
     Returns
     -------
     dict of str to pathlib.Path
-        Run: ``{"summary", "schedule", "baseline", "report"}``; operate: ``{"summary", "schedule",
-        "forecast", "report"}``; size: ``{"plan", "schedule", "report"}``.
+        Run: ``{"summary", "schedule", "baseline", "report", "manifest"}``; operate: ``{"summary",
+        "schedule", "forecast", "report", "manifest"}``; size: ``{"plan", "schedule", "report",
+        "manifest"}`` (paths inside ``out_dir``).
+
+    Raises
+    ------
+    engine.outputs.manifest.OutputFolderError
+        ``out_dir`` holds an input, is a file, or holds files that are not a suandian output.
     """
-    folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    final = Path(out_dir)
+    with output_folder(final, command or COMMANDS[result.kind], arguments=arguments, inputs=inputs,
+                       settings=result.scenario.settings, scenario_name=result.scenario.name) as folder:
+        names = {key: path.name for key, path in _write_files(result, folder).items()}
+    return {**{key: final / name for key, name in names.items()}, "manifest": final / MANIFEST}
+
+
+def _write_files(result: StudyResult, folder: Path) -> dict[str, Path]:
+    """Every file of the study's folder, written into ``folder``."""
     scenario, schedules = result.scenario, result.schedules
     paths = {}
     if result.kind == "size":

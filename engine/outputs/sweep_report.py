@@ -44,8 +44,9 @@ from matplotlib.figure import Figure
 from engine.errors import ScenarioError
 from engine.outputs.files import write_csv, write_html, write_parquet
 from engine.outputs.html import page, svg, table
+from engine.outputs.manifest import MANIFEST, output_folder
 from engine.outputs.text import METRIC_LABELS, metric_unit
-from engine.studies.sweep import STATUS_DONE, STATUS_FAILED, Sweep, SweepResult
+from engine.studies.sweep import POINTS, STATUS_DONE, STATUS_FAILED, Sweep, SweepResult
 
 DEFAULT_Y = ("coordinated_cost_cny", "gain_cost_cny", "coordinated_green_share_hourly")
 """Charts drawn when the sweep file names none (those present in the table)."""
@@ -261,21 +262,32 @@ def render_sweep_report(sweep: Sweep, table: pd.DataFrame) -> str:
     return page(f"suandian sweep — {title}", sections)
 
 
-def write_sweep_outputs(sweep: Sweep, result: SweepResult) -> dict[str, Path]:
-    """Write a sweep's results table and report into its output folder.
+def write_sweep_outputs(sweep: Sweep, result: SweepResult, *,
+                        arguments: Mapping[str, Any] | None = None) -> dict[str, Path]:
+    """Write a sweep's results table and report into its output folder, whole, with ``manifest.json``.
+
+    The folder is replaced at once (:func:`engine.outputs.manifest.output_folder`); its ``points/``
+    store is carried over.
 
     Parameters
     ----------
     sweep : Sweep
     result : SweepResult
         What :func:`engine.studies.sweep.run_sweep` did (its ``out_dir`` holds ``points/``).
+    arguments : mapping, optional
+        The command's arguments, for the manifest.
 
     Returns
     -------
     dict of str to pathlib.Path
-        ``{"parquet": results.parquet, "csv": results.csv, "report": report.html}``.
+        ``{"parquet": results.parquet, "csv": results.csv, "report": report.html, "manifest":
+        manifest.json}``.
     """
-    folder = Path(result.out_dir)
-    return {"parquet": write_parquet(folder / "results.parquet", result.table),
-            "csv": write_csv(folder / "results.csv", result.table, float_format=None),
-            "report": write_html(folder / "report.html", render_sweep_report(sweep, result.table))}
+    final = Path(result.out_dir)
+    with output_folder(final, "sweep", arguments=arguments, inputs=sweep.inputs,
+                       settings=sweep.base_raw, scenario_name=sweep.name, keep=(POINTS,)) as folder:
+        write_parquet(folder / "results.parquet", result.table)
+        write_csv(folder / "results.csv", result.table, float_format=None)
+        write_html(folder / "report.html", render_sweep_report(sweep, result.table))
+    return {"parquet": final / "results.parquet", "csv": final / "results.csv",
+            "report": final / "report.html", "manifest": final / MANIFEST}

@@ -33,18 +33,30 @@ the path must exist in the base scenario; the last key may be new (an optional k
 or a whole table such as ``hubs.qingyang.battery = {energy_mwh = 100, power_mw = 25}``); the scenario
 reader then judges it when the point is built.
 
-Each point has a stable id: a hash of its complete scenario (base plus overrides), the content of every
-file the scenario names (profiles, weather), its kind and solver. Finished points are written one JSON
-file each to ``OUT/points/<id>.json`` the moment they arrive (temp file + rename), so an interrupted sweep
-loses nothing it finished; a rerun skips every point with a file, and re-solves the failed ones only with
-``retry_failed=True`` (``--retry-failed``). The results table (:attr:`SweepResult.table`, written as
-``OUT/results.parquet`` and ``OUT/results.csv`` by
-:func:`engine.outputs.sweep_report.write_sweep_outputs`) has one row per point in sweep order: the
-point id and order, kind, the swept values (one column per key and per linked axis), ``status``
-(``"done"`` or ``"failed"``), ``error``, ``solver_status``, ``solve_seconds`` and ``point_seconds`` (wall
-time of the task) [s], and every headline metric of DESIGN.md as ``<policy>_<metric>`` for every
-policy of the point's :class:`~engine.studies.result.StudyResult` (``coordinated``, ``baseline``) and
-``gain_<metric>`` (totals over hubs; :func:`point_columns`). A ``plan`` point adds its sizing as
+Each point has a key: SHA-256 of everything that determines its result — its complete scenario (base
+plus overrides), the content of every file the scenario names (profiles, weather), its kind and solver,
+and the package fingerprint (the suandian version and every file of the ``engine`` and ``weather``
+packages: code, the hub catalogue's tariffs and grid factors, the bundled data;
+:func:`engine.inputs.sources.package_fingerprint`). Its first 16 hex digits are the point id. Finished
+points are written one JSON file each to ``OUT/points/<id>.json`` the moment they arrive (temp file +
+rename), so an interrupted sweep loses nothing it finished. A rerun reuses a record only when it reads
+as a record and carries the point's full key, kind and overrides; any other file is solved again, with a
+:class:`SweepRecordWarning` naming it. Failed points are re-solved only with ``retry_failed=True``
+(``--retry-failed``).
+
+The local cluster binds to 127.0.0.1 only (scheduler, workers and their HTTP servers); the dashboard is
+off. With ``scheduler`` the sweep submits its tasks to that scheduler and unpickles what comes back:
+whoever runs the scheduler and its workers runs code with your rights, so connect only to a cluster you
+trust, over TLS (``security``, a :class:`distributed.security.Security`).
+
+The results table (:attr:`SweepResult.table`, written as ``OUT/results.parquet`` and
+``OUT/results.csv`` by :func:`engine.outputs.sweep_report.write_sweep_outputs`) has one row per
+point in sweep order: the point id and order, kind, the swept values (one column per key and per
+linked axis), ``status`` (``"done"`` or ``"failed"``), ``error``, ``solver_status``,
+``solve_seconds`` and ``point_seconds`` (wall time of the task) [s], and every headline metric of
+DESIGN.md as ``<policy>_<metric>`` for every policy of the point's
+:class:`~engine.studies.result.StudyResult` (``coordinated``, ``baseline``) and ``gain_<metric>``
+(totals over hubs; :func:`point_columns`). A ``plan`` point adds its sizing as
 ``plan_<field>`` columns. Apart from the two timing columns the table depends only on the inputs.
 """
 
@@ -58,6 +70,7 @@ import json
 import os
 import time
 import tomllib
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -70,6 +83,7 @@ from engine.atomic import write_json
 from engine.errors import ScenarioError
 from engine.inputs.keypath import apply_overrides, check_key, resolve_key
 from engine.inputs.scenario_file import TABLE_KEYS
+from engine.inputs.sources import file_sha256, package_fingerprint, referenced_files
 from engine.studies.result import StudyResult
 
 KINDS = ("run", "plan")
@@ -85,6 +99,14 @@ TIMING_COLUMNS = ("solve_seconds", "point_seconds")
 """Columns that measure time and so differ between otherwise identical sweeps."""
 SWEEP_KEY = "sweep key"
 """How error messages name a swept key path (:mod:`engine.inputs.keypath`)."""
+POINTS = "points"
+"""The folder of per-point records inside a sweep's output folder."""
+LOCALHOST = "127.0.0.1"
+"""The only interface the local cluster listens on."""
+
+
+class SweepRecordWarning(UserWarning):
+    """A stored point record that cannot be trusted (unreadable, or not this point's); it is solved again."""
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -106,7 +128,9 @@ class SweepPoint:
     labels : dict
         Linked-axis name -> value (the label of keys that move together).
     point_id : str
-        Stable id: a hash of the complete scenario, the files it names, the kind and the solver.
+        Stable id: the first 16 hex digits of ``key``.
+    key : str
+        SHA-256 of everything that determines the result (:func:`point_key`).
     """
 
     order: int
@@ -114,6 +138,7 @@ class SweepPoint:
     overrides: dict
     labels: dict
     point_id: str
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -138,6 +163,8 @@ class Sweep:
         The ``[report]`` table (plot choices for :mod:`engine.outputs.sweep_report`).
     linked : dict
         Linked-axis name -> the scenario keys that move with it.
+    inputs : tuple of pathlib.Path
+        Every file the sweep reads: the sweep file, the base scenario and every file a point names.
     """
 
     name: str
@@ -149,6 +176,7 @@ class Sweep:
     axes: tuple[str, ...]
     report: dict
     linked: dict = dataclasses.field(default_factory=dict)
+    inputs: tuple[Path, ...] = ()
 
     @property
     def base_dir(self) -> Path:
@@ -242,15 +270,17 @@ def sweep_from_dict(raw: Mapping, sweep_dir: Path, *, path: Path | None = None,
         point_kind = point_kind or kind
         scenario = apply_overrides(base_raw, overrides, label=SWEEP_KEY)
         file_hashes = _referenced_files(scenario, base_path.parent, file_cache)
+        key = point_key(scenario, point_kind, solver, file_hashes)
         points.append(SweepPoint(order=order, kind=point_kind, overrides=overrides, labels=labels,
-                                 point_id=point_id(scenario, point_kind, solver, file_hashes)))
+                                 point_id=key[:16], key=key))
     repeats = sorted(pid for pid, count in Counter(point.point_id for point in points).items() if count > 1)
     if repeats:
         raise ScenarioError(f"sweep file: some points repeat another point exactly (ids {repeats}); remove "
                             "the repeated values")
     return Sweep(name=str(raw.get("name", default_name)), path=path, base_path=base_path,
                  base_raw=base_raw, solver=solver, points=tuple(points), axes=tuple(columns),
-                 report=dict(report), linked=linked)
+                 report=dict(report), linked=linked,
+                 inputs=tuple(dict.fromkeys([*([path.resolve()] if path else []), base_path, *file_cache])))
 
 
 def _check_kind(kind: Any, where: str) -> str:
@@ -353,27 +383,19 @@ def _explicit_points(points: Any, base_raw: Mapping) -> list[tuple[dict, dict, s
 def _referenced_files(raw: Any, base_dir: Path, cache: dict[Path, str]) -> dict[str, str]:
     """SHA-256 of every file a raw scenario names (profiles, weather files), by path as written.
 
-    ``cache`` maps files already hashed in this sweep to their hash.
+    ``cache`` maps files already hashed in this sweep to their hash (its keys are every file the sweep
+    reads).
     """
     hashes = {}
-    stack = [raw]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, str) and item and len(item) < 1024:
-            candidate = base_dir / item
-            if candidate.is_file():
-                if candidate not in cache:
-                    cache[candidate] = hashlib.sha256(candidate.read_bytes()).hexdigest()
-                hashes[item] = cache[candidate]
-    return dict(sorted(hashes.items()))
+    for written, path in referenced_files(raw, base_dir).items():
+        if path not in cache:
+            cache[path] = file_sha256(path)
+        hashes[written] = cache[path]
+    return hashes
 
 
-def point_id(scenario: Mapping, kind: str, solver: str, file_hashes: Mapping[str, str]) -> str:
-    """A stable id of a point: 16 hex digits of SHA-256 over its complete inputs.
+def point_key(scenario: Mapping, kind: str, solver: str, file_hashes: Mapping[str, str]) -> str:
+    """The key of a point: SHA-256 over everything that determines its result.
 
     Parameters
     ----------
@@ -386,10 +408,12 @@ def point_id(scenario: Mapping, kind: str, solver: str, file_hashes: Mapping[str
     Returns
     -------
     str
+        64 hex digits; covers also :func:`engine.inputs.sources.package_fingerprint` (version, code,
+        hub catalogue and other package data).
     """
-    text = json.dumps({"scenario": scenario, "kind": kind, "solver": solver, "files": dict(file_hashes)},
-                      sort_keys=True, default=str, ensure_ascii=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    text = json.dumps({"scenario": scenario, "kind": kind, "solver": solver, "files": dict(file_hashes),
+                       "package": package_fingerprint()}, sort_keys=True, default=str, ensure_ascii=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -508,15 +532,62 @@ class SweepResult:
 
 def points_dir(out_dir: str | Path) -> Path:
     """The folder of per-point records, ``OUT/points``."""
-    return Path(out_dir) / "points"
+    return Path(out_dir) / POINTS
 
 
-def read_point(out_dir: str | Path, pid: str) -> dict | None:
-    """The stored record of a point, or ``None`` when it was never finished."""
-    path = points_dir(out_dir) / f"{pid}.json"
+RECORD_FIELDS = {"point_id": str, "key": str, "kind": str, "overrides": dict, "status": str,
+                 "results": dict}
+"""Fields every stored record has, with their types."""
+
+
+def read_point(out_dir: str | Path, point: SweepPoint) -> dict | None:
+    """The stored record of a point, or ``None`` when there is none that can be trusted.
+
+    A record is trusted when it is a JSON object with :data:`RECORD_FIELDS`, a known ``status``, and the
+    point's full key, kind and overrides. Any other file gives a :class:`SweepRecordWarning` naming it
+    (the point is then solved again and the file replaced).
+
+    Parameters
+    ----------
+    out_dir : str or pathlib.Path
+    point : SweepPoint
+
+    Returns
+    -------
+    dict or None
+    """
+    path = points_dir(out_dir) / f"{point.point_id}.json"
     if not path.is_file():
         return None
-    return json.loads(path.read_text(encoding="utf-8"))
+    problem = None
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        stored, problem = None, f"unreadable ({type(error).__name__})"
+    if problem is None:
+        problem = _record_problem(stored, point)
+    if problem is not None:
+        warnings.warn(SweepRecordWarning(f"sweep record {str(path)!r}: {problem}; solving point "
+                                         f"{point.order} again"), stacklevel=2)
+        return None
+    return stored
+
+
+def _record_problem(stored: Any, point: SweepPoint) -> str | None:
+    """Why a stored record is not this point's finished record, or None."""
+    if not isinstance(stored, dict):
+        return "expected a JSON object"
+    wrong = [name for name, kind in RECORD_FIELDS.items() if not isinstance(stored.get(name), kind)]
+    if wrong:
+        return f"missing or mistyped field(s) {wrong}"
+    if stored["status"] not in (STATUS_DONE, STATUS_FAILED):
+        return f"expected status {STATUS_DONE!r} or {STATUS_FAILED!r}"
+    if stored["key"] != point.key or stored["point_id"] != point.point_id:
+        return "its key is not this point's (another point's record, or inputs or code changed)"
+    overrides = json.loads(json.dumps(point.overrides, default=str))
+    if stored["kind"] != point.kind or stored["overrides"] != overrides:
+        return "its kind or overrides are not this point's"
+    return None
 
 
 def write_point(out_dir: str | Path, point: SweepPoint, record: Mapping) -> Path:
@@ -536,14 +607,15 @@ def write_point(out_dir: str | Path, point: SweepPoint, record: Mapping) -> Path
     """
     folder = points_dir(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    stored = {"point_id": point.point_id, "kind": point.kind, "overrides": point.overrides,
-              "labels": point.labels, **record}
+    stored = {"point_id": point.point_id, "key": point.key, "kind": point.kind,
+              "overrides": point.overrides, "labels": point.labels, **record}
     return write_json(folder / f"{point.point_id}.json", stored)
 
 
 def run_sweep(sweep: Sweep, out_dir: str | Path, *, workers: int | None = None,
               scheduler: str | None = None, retry_failed: bool = False, progress: bool = False,
-              processes: bool = True, memory_limit: str | float | None = "auto") -> SweepResult:
+              processes: bool = True, memory_limit: str | float | None = "auto",
+              security: Any = None) -> SweepResult:
     """Solve every point of a sweep on Dask and write the results table.
 
     Parameters
@@ -555,8 +627,9 @@ def run_sweep(sweep: Sweep, out_dir: str | Path, *, workers: int | None = None,
         Workers of the local cluster (one thread each); default: the CPU count, never more than the
         points left to solve. Ignored with ``scheduler``.
     scheduler : str, optional
-        Address of a running Dask scheduler (``tcp://host:8786``); its workers must import ``engine``
-        and see the base scenario's files at the same paths.
+        Address of a running Dask scheduler (``tcp://host:8786``, ``tls://host:8786``); its workers must
+        import ``engine`` and see the base scenario's files at the same paths. The scheduler and its
+        workers run code with your rights: use only a cluster you trust.
     retry_failed : bool
         Solve again points whose stored record is a failure (default: keep the failure).
     progress : bool
@@ -566,61 +639,65 @@ def run_sweep(sweep: Sweep, out_dir: str | Path, *, workers: int | None = None,
     memory_limit : str or float, optional
         Memory limit per local worker, as Dask takes it (``"auto"``: the machine's memory shared
         between the workers).
+    security : distributed.security.Security, optional
+        TLS settings for the connection to ``scheduler``.
 
     Returns
     -------
     SweepResult
     """
-    from distributed import as_completed
-    from tqdm.auto import tqdm
-
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     records: dict[str, dict] = {}
     todo = []
     for point in sweep.points:
-        stored = read_point(out_dir, point.point_id)
+        stored = read_point(out_dir, point)
         if stored is not None and (stored["status"] == STATUS_DONE or not retry_failed):
             records[point.point_id] = stored
         else:
             todo.append(point)
     reused = len(records)
-
     if todo:
-        bar = tqdm(total=len(sweep.points), initial=reused, desc=f"sweep {sweep.name}", unit="point",
-                   disable=not progress)
-        failed = sum(record["status"] == STATUS_FAILED for record in records.values())
-        bar.set_postfix(failed=failed, remaining=len(todo))
-        with _dask_client(scheduler, workers, len(todo), processes, memory_limit) as client:
-            by_key = {}
-            futures = []
-            for point in todo:
-                scenario = apply_overrides(sweep.base_raw, point.overrides, label=SWEEP_KEY)
-                future = client.submit(solve_point, scenario, str(sweep.base_dir), point.kind, sweep.solver,
-                                       key=f"suandian-sweep-{point.point_id}", pure=False)
-                by_key[future.key] = point
-                futures.append(future)
-            remaining = len(todo)
-            for future in as_completed(futures):
-                point = by_key[future.key]
-                try:
-                    record = future.result()
-                except Exception as error:  # noqa: BLE001 - a lost worker fails this point only
-                    record = {"status": STATUS_FAILED, "error": f"{type(error).__name__}: {error}",
-                              "solver_status": None, "solve_seconds": None, "point_seconds": None,
-                              "results": {}}
-                write_point(out_dir, point, record)
-                records[point.point_id] = record
-                remaining -= 1
-                failed += record["status"] == STATUS_FAILED
-                bar.update(1)
-                bar.set_postfix(failed=failed, remaining=remaining)
-                future.release()
-        bar.close()
-
+        client = _dask_client(scheduler, workers, len(todo), processes, memory_limit, security)
+        with client as connected:
+            _solve_points(sweep, todo, connected, out_dir, records, progress)
     table = results_table(sweep, records)
     return SweepResult(table=table, out_dir=out_dir, solved=len(todo), reused=reused,
                        failed=int((table["status"] == STATUS_FAILED).sum()))
+
+
+def _solve_points(sweep: Sweep, todo: list[SweepPoint], client: Any, out_dir: Path,
+                  records: dict[str, dict], progress: bool) -> None:
+    """Submit the points, store each record as it arrives (into ``records`` and ``OUT/points``)."""
+    from distributed import as_completed
+    from tqdm.auto import tqdm
+
+    failed = sum(record["status"] == STATUS_FAILED for record in records.values())
+    remaining = len(todo)
+    with tqdm(total=len(sweep.points), initial=len(records), desc=f"sweep {sweep.name}", unit="point",
+              disable=not progress) as bar:
+        bar.set_postfix(failed=failed, remaining=remaining)
+        by_key = {}
+        for point in todo:
+            scenario = apply_overrides(sweep.base_raw, point.overrides, label=SWEEP_KEY)
+            future = client.submit(solve_point, scenario, str(sweep.base_dir), point.kind, sweep.solver,
+                                   key=f"suandian-sweep-{point.point_id}", pure=False)
+            by_key[future.key] = (point, future)
+        for future in as_completed([future for _, future in by_key.values()]):
+            point = by_key[future.key][0]
+            try:
+                record = future.result()
+            except Exception as error:  # noqa: BLE001 - a lost worker fails this point only
+                record = {"status": STATUS_FAILED, "error": f"{type(error).__name__}: {error}",
+                          "solver_status": None, "solve_seconds": None, "point_seconds": None,
+                          "results": {}}
+            write_point(out_dir, point, record)
+            records[point.point_id] = record
+            remaining -= 1
+            failed += record["status"] == STATUS_FAILED
+            bar.update(1)
+            bar.set_postfix(failed=failed, remaining=remaining)
+            future.release()
 
 
 def sweep(source: str | Path | Sweep, out_dir: str | Path, **options: Any) -> SweepResult:
@@ -647,22 +724,26 @@ def sweep(source: str | Path | Sweep, out_dir: str | Path, **options: Any) -> Sw
 
 @contextlib.contextmanager
 def _dask_client(scheduler: str | None, workers: int | None, n_todo: int, processes: bool,
-                 memory_limit: str | float | None) -> Iterator:
-    """A Client on the given scheduler, or on a LocalCluster that is closed on exit."""
+                 memory_limit: str | float | None, security: Any = None) -> Iterator:
+    """A Client on the given scheduler (with ``security``), or on a LocalCluster closed on exit.
+
+    The local cluster listens on 127.0.0.1 only: scheduler, workers and the scheduler's small HTTP
+    server (health and metrics; the dashboard is off) on free ports, never a fixed 8787 that another
+    cluster on the machine may hold (thread workers talk in-process and listen on no socket).
+    """
     from distributed import Client, LocalCluster
 
     if scheduler:
-        with Client(scheduler) as client:
+        with Client(scheduler, security=security) as client:
             yield client
         return
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
     if n_workers < 1:
         raise ScenarioError(f"workers: expected at least 1 worker, got {n_workers}; give --workers 1 or more")
-    # No dashboard; the scheduler's small HTTP server (health, metrics) takes a free port, never a fixed
-    # 8787 that another cluster on the machine may hold.
+    network = {"host": LOCALHOST, "worker_dashboard_address": f"{LOCALHOST}:0"} if processes else {}
     cluster = LocalCluster(n_workers=min(n_workers, n_todo), threads_per_worker=1, processes=processes,
-                           dashboard_address=":0", scheduler_kwargs={"dashboard": False},
-                           memory_limit=memory_limit)
+                           dashboard_address=f"{LOCALHOST}:0", scheduler_kwargs={"dashboard": False},
+                           memory_limit=memory_limit, **network)
     with cluster, Client(cluster) as client:
         yield client
 

@@ -10,11 +10,13 @@ import pandas as pd
 import pytest
 
 from engine.errors import ScenarioError
+from engine.inputs.sources import package_files
 from engine.outputs.sweep_report import chart_data, check_report, render_sweep_report, write_sweep_outputs
 from engine.studies.sweep import (
     STATUS_DONE,
     STATUS_FAILED,
     TIMING_COLUMNS,
+    SweepRecordWarning,
     load_sweep,
     points_dir,
     results_table,
@@ -168,6 +170,55 @@ def test_point_ids_follow_files_the_scenario_names(tmp_path, base):
     before = load_sweep(path).points[0].point_id
     profile.write_text("time,firm_it_kw\n2025-07-01T00:00+08:00,1\n", encoding="utf-8")
     assert load_sweep(path).points[0].point_id != before
+
+
+def test_point_keys_cover_the_package_its_data_and_version(tmp_path, base, monkeypatch):
+    names = {path.relative_to(path.parents[1]).as_posix() for path in package_files()}
+    assert {"weather/hubs.toml", "inputs/default_scenario.toml", "model/assembly.py"} <= names
+    path = write_sweep(tmp_path, '[grid]\n"hours" = [24]\n')
+    before = load_sweep(path).points[0]
+    assert before.point_id == before.key[:16] and len(before.key) == 64
+    monkeypatch.setattr("engine.studies.sweep.package_fingerprint", lambda: "another catalogue")
+    assert load_sweep(path).points[0].key != before.key
+
+
+def _records_then(tmp_path, base, damage):
+    """Solve a two-point sweep, damage its records, run it again: (sweep, first result, rerun, warnings)."""
+    out = tmp_path / "out"
+    sweep = load_sweep(write_sweep(tmp_path, '[grid]\n"links.0.gbps" = [0, 40]\n'))
+    first = run_sweep(sweep, out, workers=1, processes=False)
+    files = [points_dir(out) / f"{point.point_id}.json" for point in sweep.points]
+    damage(files)
+    with pytest.warns(SweepRecordWarning) as caught:
+        again = run_sweep(sweep, out, workers=1, processes=False)
+    return first, again, [str(warning.message) for warning in caught], files
+
+
+def test_swapped_records_are_solved_again_not_swapped(tmp_path, base):
+    def swap(files):
+        one, two = (path.read_text(encoding="utf-8") for path in files)
+        files[0].write_text(two, encoding="utf-8")
+        files[1].write_text(one, encoding="utf-8")
+
+    first, again, messages, files = _records_then(tmp_path, base, swap)
+    assert (again.solved, again.reused) == (2, 0)
+    assert all("key is not this point's" in message for message in messages)
+    assert {str(path) for path in files} == {message.split("'")[1] for message in messages}
+    pd.testing.assert_frame_equal(_without_timing(again.table), _without_timing(first.table))
+
+
+@pytest.mark.parametrize("damage, reason", [
+    (lambda path: path.write_text(path.read_text(encoding="utf-8")[:40], encoding="utf-8"), "unreadable"),
+    (lambda path: path.write_text(json.dumps({k: v for k, v in json.loads(path.read_text(encoding="utf-8"))
+                                              .items() if k != "status"}), encoding="utf-8"), "status"),
+    (lambda path: path.write_text("[1, 2]", encoding="utf-8"), "JSON object"),
+])
+def test_an_unreadable_record_is_solved_again_with_a_warning_naming_it(tmp_path, base, damage, reason):
+    first, again, messages, files = _records_then(tmp_path, base, lambda files: damage(files[1]))
+    assert (again.solved, again.reused) == (1, 1)
+    assert len(messages) == 1 and str(files[1]) in messages[0] and reason in messages[0]
+    pd.testing.assert_frame_equal(_without_timing(again.table), _without_timing(first.table))
+    assert json.loads(files[1].read_text(encoding="utf-8"))["status"] == STATUS_DONE
 
 
 def test_repeated_points_are_rejected(tmp_path, base):
