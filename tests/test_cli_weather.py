@@ -30,3 +30,26 @@ def test_a_corrected_file_with_its_notes(epw_dir, tmp_path, capsys):
                  "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--years" in err
+
+
+def _station_wind_scenario(tmp_path, epw_dir, calibrate: bool):
+    path = tmp_path / "station.toml"
+    extra = "calibrate_wind = true\n" if calibrate else ""
+    path.write_text(
+        'name = "station"\nstart = "2025-07-01 00:00"\nhours = 24\n'
+        "[hubs.zhongwei]\nit_capacity_mw = 10\nfirm_it_mw = 5\ngrid_import_mw = 50\nwind_mw = 20\n"
+        f'weather = "{epw_dir / "CHN_Ningxia.Hui.Yinchuan.536140_CSWD.epw"}"\n{extra}', encoding="utf-8")
+    return path
+
+
+def test_run_on_station_wind_is_refused_naming_the_scenario_key(epw_dir, tmp_path, capsys):
+    path = _station_wind_scenario(tmp_path, epw_dir, calibrate=False)
+    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "hubs.zhongwei.calibrate_wind = true" in err
+
+
+def test_run_with_calibrate_wind_states_the_calibration(epw_dir, tmp_path, capsys):
+    path = _station_wind_scenario(tmp_path, epw_dir, calibrate=True)
+    assert main(["run", str(path), "--out", str(tmp_path / "out"), "--no-attribution"]) == 0
+    assert "suandian run: zhongwei: wind calibrated" in capsys.readouterr().err

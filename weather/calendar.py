@@ -106,7 +106,7 @@ def covers(data: pd.DataFrame, index: pd.DatetimeIndex, step: pd.Timedelta) -> b
 def _with_data(weather: WeatherData, data: pd.DataFrame, source: str | None = None) -> WeatherData:
     return WeatherData(data=data, latitude=weather.latitude, longitude=weather.longitude,
                        elevation_m=weather.elevation_m, wind_height_m=weather.wind_height_m,
-                       source=weather.source if source is None else source)
+                       source=weather.source if source is None else source, notes=weather.notes)
 
 
 def onto_horizon(weather: WeatherData, index: pd.DatetimeIndex, step: pd.Timedelta,

@@ -48,8 +48,8 @@ def check_wind_height(weather: WeatherData) -> None:
         raise WeatherInputError(
             f"{weather.source}: wind_height_m: expected wind measured above {STATION_HEIGHT_LIMIT_M:g} m "
             f"for a wind park; got station wind at {weather.wind_height_m:g} m, which understates a "
-            "wind-farm site several-fold. Fix: pass --calibrate-wind (scenario: calibrate_wind = true) to "
-            "rescale it to the hub's documented 100 m resource, or give hub-height wind")
+            "wind-farm site several-fold. Fix: pass --calibrate-wind (scenario: hubs.<name>.calibrate_wind "
+            "= true) to rescale it to the hub's documented 100 m resource, or give hub-height wind")
 
 
 def calibrate_station_wind(weather: WeatherData, hub: Hub) -> WeatherData:

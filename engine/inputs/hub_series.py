@@ -9,7 +9,10 @@
   cache (:func:`typical_year_cached`), because a sweep builds many scenarios for the same hubs.
   A path: :func:`weather.readers.read_weather`. Either is aligned onto the scenario's calendar by
   :mod:`weather.calendar` (a typical-year file such as a CSWD EPW, labelled 2005, is re-labelled by
-  local month-day-hour).
+  local month-day-hour). Station wind of a file (measured at or below 20 m,
+  :data:`weather.wind_calibration.STATION_HEIGHT_LIMIT_M`) is refused for a wind park unless
+  ``calibrate_wind`` asks for :func:`weather.wind_calibration.calibrate_station_wind` (the hub's
+  documented 100 m resource); what was corrected or calibrated is in ``series.attrs["weather_notes"]``.
 - Park power: :func:`weather.power.park_output` on the weather at its own (hourly) resolution, put on
   the scenario's steps by :func:`weather.calendar.to_steps`.
 - Carbon intensity: the catalogue's flat provincial factor (:meth:`weather.catalogue.Hub.carbon_series`).
@@ -37,6 +40,7 @@ from weather.frame import WeatherData
 from weather.power import park_output
 from weather.readers import read_weather
 from weather.synthetic import typical_year
+from weather.wind_calibration import STATION_HEIGHT_LIMIT_M, calibrate_station_wind
 
 TYPICAL = "typical"
 """The ``weather`` setting for the built-in typical year."""
@@ -77,7 +81,7 @@ def typical_weather(hub: Hub, index: pd.DatetimeIndex, step: pd.Timedelta, seed:
 def hub_series(hub: Hub, index: pd.DatetimeIndex, step: pd.Timedelta, *, key: str,
                solar_kw: float = 0.0, wind_kw: float = 0.0, tracking: bool = False,
                firm_it_kw: float = 0.0, pue: float | str | None = None,
-               weather: str | Path = TYPICAL, weather_seed: int = 0,
+               weather: str | Path = TYPICAL, weather_seed: int = 0, calibrate_wind: bool = False,
                profiles: pd.DataFrame | None = None) -> pd.DataFrame:
     """The hub's series on the scenario index (columns :data:`~engine.inputs.scenario.HUB_SERIES`).
 
@@ -104,6 +108,9 @@ def hub_series(hub: Hub, index: pd.DatetimeIndex, step: pd.Timedelta, *, key: st
         The built-in typical year (catalogue hubs only) or a weather file.
     weather_seed : int
         Seed of the typical year.
+    calibrate_wind : bool
+        Rescale station wind (measured at <= 20 m) of a weather file to the hub's documented 100 m
+        resource; without it such a file is refused for a wind park.
     profiles : pandas.DataFrame, optional
         Columns of ``HUB_SERIES`` on ``index`` that replace the computed ones.
 
@@ -111,7 +118,14 @@ def hub_series(hub: Hub, index: pd.DatetimeIndex, step: pd.Timedelta, *, key: st
     -------
     pandas.DataFrame
         Columns ``solar_kw``, ``wind_kw``, ``firm_it_kw`` [kW], ``pue`` [-], ``carbon_g_per_kwh``
-        [gCO2/kWh], ``price_cny_per_kwh`` [CNY/kWh], and ``temp_air`` [degC] when weather was read.
+        [gCO2/kWh], ``price_cny_per_kwh`` [CNY/kWh], and ``temp_air`` [degC] when weather was read;
+        ``attrs["weather_notes"]``: a tuple of what was corrected or calibrated in that weather.
+
+    Raises
+    ------
+    ScenarioError
+        The weather cannot be read, does not cover the horizon, or holds station wind for a wind park
+        without ``calibrate_wind`` (the message names ``<key>.calibrate_wind``).
     """
     overridden = set() if profiles is None else set(profiles.columns)
     needs_power = ((solar_kw > 0 and "solar_kw" not in overridden)
@@ -120,8 +134,12 @@ def hub_series(hub: Hub, index: pd.DatetimeIndex, step: pd.Timedelta, *, key: st
     series = pd.DataFrame(index=index)
     series["solar_kw"] = 0.0
     series["wind_kw"] = 0.0
+    notes: tuple[str, ...] = ()
     if needs_power or needs_temperature:
-        weather_data, reference_temp = _weather(hub, index, step, weather, weather_seed, key)
+        wants_wind = wind_kw > 0 and "wind_kw" not in overridden
+        weather_data, reference_temp = _weather(hub, index, step, weather, weather_seed, key,
+                                                (wants_wind, calibrate_wind))
+        notes = weather_data.notes
         if needs_power:
             power = park_output(weather_data, solar_mw=solar_kw / 1000.0, wind_mw=wind_kw / 1000.0,
                                 tracking=tracking)
@@ -140,13 +158,35 @@ def hub_series(hub: Hub, index: pd.DatetimeIndex, step: pd.Timedelta, *, key: st
     for column in overridden & set(HUB_SERIES):
         series[column] = profiles[column].to_numpy(dtype=float)
     ordered = list(HUB_SERIES) + (["temp_air"] if "temp_air" in series else [])
-    return series[ordered]
+    result = series[ordered].copy()
+    result.attrs["weather_notes"] = tuple(notes)
+    return result
+
+
+def _station_wind(weather: WeatherData, hub: Hub, key: str, wants_wind: bool,
+                  calibrate: bool) -> WeatherData:
+    """The weather with station wind calibrated when asked; refused for a wind park when not."""
+    if weather.wind_height_m > STATION_HEIGHT_LIMIT_M or not (wants_wind or calibrate):
+        return weather
+    if not calibrate:
+        raise ScenarioError(
+            f"{key}.calibrate_wind: expected wind measured above {STATION_HEIGHT_LIMIT_M:g} m for a wind "
+            f"park; got station wind at {weather.wind_height_m:g} m in {weather.source}, which understates "
+            f"a wind-farm site several-fold. Fix: set {key}.calibrate_wind = true to rescale it to the "
+            "hub's documented 100 m resource, or give a file with hub-height wind.")
+    if not np.isfinite(hub.wind_speed_100m_ms):
+        raise ScenarioError(
+            f"{key}.calibrate_wind: expected a catalogue hub with a documented 100 m wind resource, got "
+            f"custom hub {hub.name!r} (none). Fix: give a weather file with hub-height wind, or a "
+            f"wind_kw column in {key}.profiles.")
+    return calibrate_station_wind(weather, hub)
 
 
 def _weather(hub: Hub, index: pd.DatetimeIndex, step: pd.Timedelta, weather: str | Path, seed: int,
-             key: str) -> tuple[WeatherData, np.ndarray]:
+             key: str, wind: tuple[bool, bool] = (False, False)) -> tuple[WeatherData, np.ndarray]:
     """The weather over the horizon (:func:`weather.calendar.onto_horizon`) and a reference year of
-    temperatures [degC]."""
+    temperatures [degC]; ``wind`` = (a wind park needs it, calibrate station wind), applied to the
+    whole file before it is cut to the horizon (the calibration ranks a year of hours)."""
     if weather == TYPICAL:
         if hub.name not in load_catalogue():
             raise ScenarioError(
@@ -160,6 +200,7 @@ def _weather(hub: Hub, index: pd.DatetimeIndex, step: pd.Timedelta, weather: str
             full = read_weather(Path(weather))
         except WeatherInputError as error:
             raise ScenarioError(f"{key}.weather: the weather file could not be read: {error}") from None
+        full = _station_wind(full, hub, key, *wind)
         reference_temp = full.data["temp_air"].to_numpy()
     try:
         return onto_horizon(full, index, step, hub.timezone), reference_temp

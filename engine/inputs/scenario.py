@@ -85,8 +85,10 @@ class HubInputs:
     """One hub: capacities [kW] and its time series (:data:`HUB_SERIES`) on the scenario index.
 
     ``weather`` (``"typical"``: the offline typical year, else the weather file's path), ``tracking``
-    (single-axis PV) and ``weather_seed`` say how the park series were made, so a study that needs the
-    output of one more kW of park (sizing) builds it the same way.
+    (single-axis PV), ``weather_seed`` and ``calibrate_wind`` (station wind rescaled to the hub's
+    documented 100 m resource) say how the park series were made, so a study that needs the output of
+    one more kW of park (sizing) builds it the same way; ``weather_notes`` say what was corrected or
+    calibrated in the weather on the way in.
     """
 
     name: str
@@ -99,6 +101,8 @@ class HubInputs:
     weather: str = "typical"
     tracking: bool = False
     weather_seed: int = 0
+    calibrate_wind: bool = False
+    weather_notes: tuple[str, ...] = ()
     export_kw: float = 0.0
     """Export cap of park surplus to the grid [kW], at most ``grid_import_kw`` (0: surplus is curtailed)."""
     export_price_cny_per_kwh: float = 0.0

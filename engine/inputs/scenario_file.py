@@ -23,6 +23,8 @@ The keys (issue 3, the contract; MW in the file become kW in the Scenario)::
     grid_import_mw = 150            # required
     weather = "typical"             # or a weather file path; default "typical"
     weather_seed = 0                # seed of the typical year; default 0
+    calibrate_wind = false          # rescale station wind (<= 20 m) of a weather file to the hub's
+                                    # documented 100 m resource; needed for a wind park on such a file
     profiles = "zhongwei.csv"       # optional series overrides
     grid_factor_kg_per_kwh = 0.6    # optional: replaces the catalogue's provincial factor
     flat_price_cny_per_kwh = 0.4    # optional: replaces the tariff's flat price (keeps its periods)
@@ -129,7 +131,7 @@ TOP_KEYS = ("name", "start", "hours", "step_minutes", "timezone", "objective", "
 """Top-level keys; ``plan`` (capacity sizing) is read by :func:`engine.inputs.plan_settings.read_plan`."""
 OBJECTIVE_KEYS = ("minimize", "carbon_price_cny_per_t", "min_green_share")
 HUB_KEYS = ("it_capacity_mw", "firm_it_mw", "pue", "solar_mw", "wind_mw", "tracking", "grid_import_mw",
-            "weather", "weather_seed", "profiles", "battery", "grid_factor_kg_per_kwh",
+            "weather", "weather_seed", "calibrate_wind", "profiles", "battery", "grid_factor_kg_per_kwh",
             "flat_price_cny_per_kwh", *HUB_ECONOMICS_KEYS)
 CUSTOM_HUB_KEYS = ("lat", "lon", "province", "elevation_m", "pue_target", "tariff")
 BATTERY_KEYS = ("energy_mwh", "power_mw", "round_trip_efficiency", "initial_soc", "grid_charging",
@@ -372,6 +374,7 @@ class _HubFields:
     pue: float | str | None
     weather: Path | str
     weather_seed: int
+    calibrate_wind: bool
     battery: Battery | None
     profiles: Path | None
     economics: dict | None = None
@@ -417,6 +420,8 @@ def _hub_fields(name: str, value: Any, base_dir: Path) -> _HubFields:
         "pue": attempt(partial(_pue, raw.get("pue"), key)),
         "weather": attempt(partial(_weather, raw.get("weather", TYPICAL), key, base_dir)),
         "weather_seed": attempt(partial(_weather_seed, raw.get("weather_seed", 0), key)),
+        "calibrate_wind": attempt(partial(boolean, raw.get("calibrate_wind", False),
+                                          f"{key}.calibrate_wind")),
         "battery": attempt(partial(_battery, raw["battery"], f"{key}.battery")) if "battery" in raw else None,
         "profiles": (attempt(partial(_path, raw["profiles"], f"{key}.profiles", base_dir))
                      if "profiles" in raw else None),
@@ -536,11 +541,14 @@ def _hub(name: str, fields: _HubFields, index: pd.DatetimeIndex, step: pd.Timede
                 f"{key}.weather = \"<weather file>\" or give the series in its profiles.")
     series = hub_series(fields.hub, index, step, key=key, solar_kw=fields.solar_kw, wind_kw=fields.wind_kw,
                         tracking=fields.tracking, firm_it_kw=fields.firm_it_kw, pue=fields.pue,
-                        weather=fields.weather, weather_seed=fields.weather_seed, profiles=hub_profiles)
+                        weather=fields.weather, weather_seed=fields.weather_seed,
+                        calibrate_wind=fields.calibrate_wind, profiles=hub_profiles)
     return HubInputs(name=name, it_capacity_kw=fields.it_capacity_kw, grid_import_kw=fields.grid_import_kw,
                      series=series, battery=fields.battery, solar_kw_nameplate=fields.solar_kw,
                      wind_kw_nameplate=fields.wind_kw, weather=str(fields.weather), tracking=fields.tracking,
-                     weather_seed=fields.weather_seed, **(fields.economics or {})), profiles
+                     weather_seed=fields.weather_seed, calibrate_wind=fields.calibrate_wind,
+                     weather_notes=tuple(series.attrs.get("weather_notes", ())),
+                     **(fields.economics or {})), profiles
 
 
 def _battery(value: Any, key: str) -> Battery:

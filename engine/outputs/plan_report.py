@@ -24,7 +24,14 @@ def plan_section(result: StudyResult) -> str:
         + f"<p>Cost over the {sizing.horizon_hours:,.0f} h horizon (annual for a full year) [million CNY]; "
         f"{sizing.cost_per_mwh_it_cny:,.1f} CNY per MWh of IT energy. Annualised capacity costs: "
         f"{html.escape(unit_costs)} (engine/inputs/plan_settings.py: sources and ASSUMPTIONS).</p>"
-        + table(["part", "million CNY"], costs))
+        + table(["part", "million CNY"], costs) + _weather_notes(result))
+
+
+def _weather_notes(result: StudyResult) -> str:
+    """A list of what was corrected or calibrated in each hub's weather (empty when nothing was)."""
+    items = [f"<li>{html.escape(name)}: {html.escape(note)}</li>"
+             for name, hub in result.scenario.hubs.items() for note in hub.weather_notes]
+    return f"<h3>Weather notes</h3><ul>{''.join(items)}</ul>" if items else ""
 
 
 def render_plan_report(result: StudyResult) -> str:
