@@ -68,6 +68,7 @@ from engine.metrics import scored_objective
 from engine.model import CoSchedulingModel
 from engine.schedule import Schedule, flows_frame, objective_value
 from engine.simulate.baseline import run_baseline
+from engine.simulate.reference import greedy_online, static_west
 from engine.simulate.settle import HubLimits, settle
 from engine.studies.result import OperationOutcome, SolverInfo, StudyResult
 from weather.forecast import ForecastErrorModel, ForecastSet, day_ahead_forecast, day_ahead_skill
@@ -502,8 +503,10 @@ def operate(scenario: Scenario, *, issue_hour: int = 12, lookahead_hours: float 
     -------
     StudyResult
         ``kind="operate"`` on the drained scenario; schedules ``"operated"`` (settled, extra column
-        ``unserved_kw``), ``"perfect_foresight"`` (one solve on the actuals, end state equalised) and
-        ``"baseline"``; :attr:`~StudyResult.operation` holds the forecast skill, re-plan records,
+        ``unserved_kw``), ``"perfect_foresight"`` (one solve on the actuals, end state equalised),
+        ``"baseline"`` and the reference policies ``"static_west"`` and ``"greedy_online"``
+        (:mod:`engine.simulate.reference`), all on the same drained scenario;
+        :attr:`~StudyResult.operation` holds the forecast skill, re-plan records,
         settlement totals, the share of the perfect-foresight gain kept and the settings.
 
     Raises
@@ -534,7 +537,8 @@ def operate(scenario: Scenario, *, issue_hour: int = 12, lookahead_hours: float 
     end_soc = rolled.settled["battery_soc_kwh"][-1]
     schedules = {"operated": operated,
                  "perfect_foresight": equalised_perfect_foresight(drained, end_soc, solver),
-                 "baseline": run_baseline(drained)}
+                 "baseline": run_baseline(drained), "static_west": static_west(drained),
+                 "greedy_online": greedy_online(drained)}
     outcome = _outcome(drained, rolled, planner, starts, forecasts, settings)
     outcome.settlement["perfect_foresight_gain_kept"] = gain_kept(drained, schedules)
     return StudyResult(kind="operate", scenario=drained, schedules=schedules, solver=SolverInfo.of(operated),
