@@ -37,11 +37,12 @@ from engine.model.component import Component
 from engine.model.compute import Compute
 from engine.model.feasibility import Capacities, check_feasibility
 from engine.model.green_floor import GreenFloor
-from engine.model.hot_start import HotStartHighs
 from engine.model.grid import Grid
+from engine.model.hot_start import HotStartHighs
 from engine.model.layout import layout_of
 from engine.model.network import Network
 from engine.model.renewables import Renewables
+from engine.model.residuals import check_residuals
 from engine.model.results import flow_arrays, schedule_of
 from engine.model.sizing import Sizing, check_sizing
 from engine.model.solvers import installed_solvers
@@ -224,7 +225,9 @@ class CoSchedulingModel:
         InfeasibleError
             A pre-check fails or the solver proves infeasibility (message names the likely requirement).
         SolverError
-            The solver is not installed, fails, or returns no optimal solution.
+            The solver is not installed, fails, returns any status but ``optimal`` (also
+            ``optimal_inaccurate``), or its solution fails the residual check
+            (:mod:`engine.model.residuals`).
         """
         status, build_seconds, solve_seconds = self._checked_run(solver)
         return schedule_of(self.layout, self.data, self.components, solver.upper(), status,
@@ -259,8 +262,10 @@ class CoSchedulingModel:
         status, build_seconds, solve_seconds = self._run(solver)
         if status in (cp.INFEASIBLE, cp.INFEASIBLE_INACCURATE):
             raise InfeasibleError(self._diagnose(solver, status))
-        if status not in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE):
-            raise SolverError(f"solver {solver} returned status {status!r}; no schedule")
+        if status != cp.OPTIMAL:  # optimal_inaccurate too: its schedule may break caps and cost too little
+            raise SolverError(f"solver {solver} returned status {status!r}, not 'optimal'; no schedule was "
+                              "accepted. Fix: solve with HiGHS (--solver HIGHS, the default)")
+        check_residuals(self.components, solver, status)
         return status, build_seconds, solve_seconds
 
     def _run(self, solver: str) -> tuple[str, float, float]:
