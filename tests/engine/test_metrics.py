@@ -9,9 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from engine.inputs import scenario as inputs
 from engine.inputs.scenario import Battery, HubInputs, Link, Objective, Scenario, Workload
 from engine.metrics import METRIC_UNITS, gains, green_power_kw, metrics, statistics
 from engine.schedule import FLOW_COLUMNS, Schedule
+from engine.simulate.baseline import run_baseline
+from tests.engine import builders
 
 INDEX = pd.date_range("2025-07-01 00:00", periods=3, freq="h", tz="UTC")
 
@@ -205,3 +208,26 @@ def test_statistics_by_step_add_up_to_the_totals():
 def test_statistics_reject_an_unknown_grouping():
     with pytest.raises(ValueError, match="by: expected one of"):
         statistics(hand_scenario(), hand_schedule(), by="month")
+
+
+def _consequential(firm_it_kw: float, export_kw: float) -> float:
+    """``carbon_marginal_t`` of running as usual at a hub with 300 kW of sun for 4 h."""
+    idx = builders.time_index(4)
+    sunny = builders.hub("a", idx, firm_it_kw=firm_it_kw, solar_kw=300.0, grid_import_kw=500.0)
+    s = builders.scenario(idx, [dataclasses.replace(sunny, export_kw=export_kw)])
+    return statistics(s, run_baseline(s))["carbon_marginal_t"]
+
+
+def test_using_would_be_curtailed_output_adds_no_consequential_carbon():
+    """No export: 100 kW or 250 kW of load under 300 kW of sun import nothing; the extra 150 kW take
+    park output that would have been curtailed, which displaced nothing."""
+    assert _consequential(100.0, 0.0) == pytest.approx(0.0, abs=1e-12)
+    assert _consequential(250.0, 0.0) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_using_would_be_exported_output_adds_consequential_carbon_at_the_marginal_factor():
+    """With export the extra 150 kW for 4 h no longer displace fossil power elsewhere:
+    +0.8273 kg/kWh x 600 kWh = +0.496 t (MEE 2023 national fossil-only factor)."""
+    low, high = _consequential(100.0, 200.0), _consequential(250.0, 200.0)
+    assert low == pytest.approx(-inputs.FOSSIL_MARGINAL_KG_PER_KWH * 200.0 * 4 / 1000.0)
+    assert high - low == pytest.approx(inputs.FOSSIL_MARGINAL_KG_PER_KWH * 150.0 * 4 / 1000.0)

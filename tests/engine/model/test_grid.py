@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
+from engine.metrics import statistics
 from engine.model import solve
-from tests.engine.builders import hub, scenario, time_index
+from tests.engine.builders import hub, scenario, time_index, workload
 
 
 def test_carbon_price_enters_the_cost_objective():
@@ -16,3 +19,46 @@ def test_carbon_price_enters_the_cost_objective():
     result = solve(s)
     assert result.objective == pytest.approx(3 * 100.0 * 0.62)
     np.testing.assert_allclose(result.marginal_price["a"], 0.62, rtol=1e-6)
+
+
+def _sunny_hub(export_price: float):
+    """100 kW firm load under 300 kW of sun: 200 kW surplus per step, exportable up to 200 kW; the
+    parks' energy costs 0.1 CNY/kWh (PPA), so exporting below that price loses money."""
+    idx = time_index(4)
+    base = hub("a", idx, firm_it_kw=100.0, solar_kw=300.0, grid_import_kw=500.0)
+    exporting = dataclasses.replace(base, export_kw=200.0, export_price_cny_per_kwh=export_price,
+                                    ppa_price_cny_per_kwh=0.1)
+    return scenario(idx, [exporting], minimize="cost")
+
+
+def test_an_export_price_lowers_curtailment():
+    """At 0 CNY/kWh the surplus is curtailed (selling it would cost the PPA); at 0.3 CNY/kWh the whole
+    200 kW surplus is sold: cost = 4 h x (300 kW x 0.1 - 200 kW x 0.3) = -120 CNY."""
+    unpaid = statistics(_sunny_hub(0.0), solve(_sunny_hub(0.0)))
+    paid_scenario = _sunny_hub(0.3)
+    paid = statistics(paid_scenario, solve(paid_scenario))
+    assert paid["curtailed_mwh"] == pytest.approx(0.0, abs=1e-6)
+    assert paid["exported_mwh"] == pytest.approx(4 * 200.0 / 1000.0)
+    assert unpaid["curtailed_mwh"] == pytest.approx(4 * 200.0 / 1000.0)
+    assert unpaid["exported_mwh"] == pytest.approx(0.0, abs=1e-6)
+    assert paid["cost_cny"] == pytest.approx(4 * (300.0 * 0.1 - 200.0 * 0.3))
+
+
+def _peaky(demand_charge: float):
+    """200 kWh of work arriving at step 0, due in 4 h; step 0 is the cheapest (0.3 vs 0.5 CNY/kWh)."""
+    idx = time_index(4)
+    base = hub("a", idx, firm_it_kw=100.0, price_cny_per_kwh=[0.3, 0.5, 0.5, 0.5])
+    charged = dataclasses.replace(base, demand_charge_cny_per_kw_month=demand_charge)
+    work = workload("job", "a", idx, [200.0, 0.0, 0.0, 0.0], 4)
+    return scenario(idx, [charged], [work], minimize="cost")
+
+
+def test_a_demand_charge_lowers_the_peak():
+    """Without a charge all the work runs in the cheap step (peak 300 kW). With 5000 CNY/kW-month
+    (prorated over 4 h of a 31-day July: 5000 x 4 / 744 = 26.9 CNY/kW) each kW of peak costs more than
+    the 0.2 CNY/kWh the cheap hour saves, so the work spreads evenly: peak 100 + 200 / 4 = 150 kW."""
+    free = statistics(_peaky(0.0), solve(_peaky(0.0)))
+    charged = statistics(_peaky(5000.0), solve(_peaky(5000.0)))
+    assert free["peak_import_mw"] == pytest.approx(0.3, rel=1e-6)
+    assert charged["peak_import_mw"] == pytest.approx(0.15, rel=1e-6)
+    assert charged["demand_charge_cny"] == pytest.approx(150.0 * 5000.0 * 4 / 744, rel=1e-6)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from engine.errors import InfeasibleError
-from engine.inputs.scenario import Link
+from engine.inputs.scenario import Link, Transfer
+from engine.metrics import statistics
 from engine.model import solve
 from tests.engine.builders import hub, scenario, time_index, workload
 from tests.engine.model.helpers import by_hub
@@ -58,3 +61,25 @@ def test_link_value_is_the_grid_energy_one_more_gbps_saves():
 def test_no_links_no_link_value():
     idx = time_index(2)
     assert solve(scenario(idx, [hub("a", idx, firm_it_kw=10.0)])).link_value is None
+
+
+def _migrating(price_cny_per_tb: float):
+    """1 MW of work at a dear eastern hub (1.0 CNY/kWh), a cheap western one (0.3), 1 TB per MWh."""
+    idx = time_index(4)
+    east = hub("e", idx, it_capacity_kw=2000.0, price_cny_per_kwh=1.0)
+    west = hub("w", idx, it_capacity_kw=2000.0, price_cny_per_kwh=0.3)
+    work = workload("job", "e", idx, 1000.0, 1, hubs=("e", "w"), data_tb_per_mwh=1.0)
+    s = scenario(idx, [east, west], [work], links=(Link("e", "w", 100.0),), minimize="cost")
+    return dataclasses.replace(s, transfer=Transfer(price_cny_per_tb=price_cny_per_tb))
+
+
+def test_a_transfer_price_reduces_migration():
+    """Moving saves 0.7 CNY per kWh of work. Free transfer: all 4 MWh move. At 1000 CNY/TB moving a MWh
+    (1 TB) costs 1000 CNY, more than the 700 CNY it saves: nothing moves."""
+    free, dear = _migrating(0.0), _migrating(1000.0)
+    moved_free = statistics(free, solve(free))
+    moved_dear = statistics(dear, solve(dear))
+    assert moved_free["migrated_it_mwh"] == pytest.approx(4.0, rel=1e-6)
+    assert moved_dear["migrated_it_mwh"] == pytest.approx(0.0, abs=1e-6)
+    assert moved_dear["transfer_cost_cny"] == pytest.approx(0.0, abs=1e-6)
+    assert moved_free["network_tb"] == pytest.approx(4.0, rel=1e-6)
