@@ -33,6 +33,7 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
+from engine.errors import ScenarioError
 from engine.inputs.fields import Problems, number, table, unknown_keys
 from engine.inputs.scenario import MAX_TRANSFER_KWH_PER_TB, Transfer
 from weather.catalogue import Hub
@@ -51,6 +52,23 @@ DEFAULT_TRANSFER_KWH_PER_TB = 2.0
 al., J. Ind. Ecol. 22(4):785-798, 2018, doi:10.1111/jiec.12630), extrapolated to about 0.002 kWh/GB in
 2025 (our arithmetic, FACTS.md [X])."""
 KW_PER_MW = 1000.0
+_GENERIC_FIX = "Fix: correct the value."
+
+
+def _amount(value: Any, key: str, unit: str, fix: str, high: float = float("inf")) -> float:
+    """A number in ``[0, high]`` (:func:`~engine.inputs.fields.number`); out of range, the message ends
+    with ``fix`` (what to write instead) rather than a generic "correct the value"."""
+    try:
+        return number(value, key, high=high, unit=unit)
+    except ScenarioError as error:
+        message = str(error)
+        if not message.endswith(_GENERIC_FIX):
+            raise
+        raise ScenarioError(message.removesuffix(_GENERIC_FIX) + f"Fix: {fix}.") from None
+
+
+def _price_fix(name: str, default: float) -> str:
+    return f"give a price of 0 or more, or delete {name} for the default {default:g}"
 
 
 def hub_economics(raw: Mapping[str, Any], key: str, hub: Hub, grid_import_kw: float | None) -> dict:
@@ -81,15 +99,17 @@ def hub_economics(raw: Mapping[str, Any], key: str, hub: Hub, grid_import_kw: fl
     problems = Problems()
     cap_mw = (grid_import_kw / KW_PER_MW) if grid_import_kw is not None else float("inf")
     export = problems.attempt(partial(
-        number, raw.get("export_mw", 0.0), f"{key}.export_mw", high=cap_mw,
-        unit=f" [MW] (at most grid_import_mw = {cap_mw:g}: export uses the same connection)"))
+        _amount, raw.get("export_mw", 0.0), f"{key}.export_mw", high=cap_mw,
+        unit=f" [MW] (at most grid_import_mw = {cap_mw:g}: export uses the same connection)",
+        fix=f"lower {key}.export_mw to at most {cap_mw:g}, or raise {key}.grid_import_mw"))
     defaults = {"export_price_cny_per_kwh": hub.tariff.coal_benchmark_cny_per_kwh,
                 "ppa_price_cny_per_kwh": 0.0,
                 "demand_charge_cny_per_kw_month": hub.tariff.demand_charge_cny_per_kw_month}
     units = {"export_price_cny_per_kwh": " [CNY/kWh]", "ppa_price_cny_per_kwh": " [CNY/kWh]",
              "demand_charge_cny_per_kw_month": " [CNY per kW-month]"}
-    values = {name: problems.attempt(partial(number, raw.get(name, default), f"{key}.{name}",
-                                             unit=units[name] + " (a price, not negative)"))
+    values = {name: problems.attempt(partial(_amount, raw.get(name, default), f"{key}.{name}",
+                                             unit=units[name] + " (a price, not negative)",
+                                             fix=_price_fix(name, default)))
               for name, default in defaults.items()}
     problems.raise_any()
     return {"export_kw": export * KW_PER_MW, **values}
@@ -97,8 +117,9 @@ def hub_economics(raw: Mapping[str, Any], key: str, hub: Hub, grid_import_kw: fl
 
 def battery_wear(raw: Mapping[str, Any], key: str) -> float:
     """``wear_cny_per_mwh`` of a battery table [CNY per MWh discharged] (default sourced above)."""
-    return number(raw.get("wear_cny_per_mwh", DEFAULT_WEAR_CNY_PER_MWH), f"{key}.wear_cny_per_mwh",
-                  unit=" [CNY/MWh] (a cost, not negative)")
+    return _amount(raw.get("wear_cny_per_mwh", DEFAULT_WEAR_CNY_PER_MWH), f"{key}.wear_cny_per_mwh",
+                   unit=" [CNY/MWh] (a cost, not negative)",
+                   fix=_price_fix("wear_cny_per_mwh", DEFAULT_WEAR_CNY_PER_MWH).replace("price", "cost"))
 
 
 def read_transfer(value: Any) -> Transfer:
@@ -108,10 +129,13 @@ def read_transfer(value: Any) -> Transfer:
     for message in unknown_keys(raw, TRANSFER_KEYS, "transfer."):
         problems.add(message)
     energy = problems.attempt(partial(
-        number, raw.get("energy_kwh_per_tb", DEFAULT_TRANSFER_KWH_PER_TB), "transfer.energy_kwh_per_tb",
+        _amount, raw.get("energy_kwh_per_tb", DEFAULT_TRANSFER_KWH_PER_TB), "transfer.energy_kwh_per_tb",
         high=MAX_TRANSFER_KWH_PER_TB,
-        unit=" [kWh/TB] (2015 networks used about 60 kWh/TB, Aslan et al. 2018)"))
-    price = problems.attempt(partial(number, raw.get("price_cny_per_tb", 0.0), "transfer.price_cny_per_tb",
-                                     unit=" [CNY/TB] (a price, not negative)"))
+        unit=" [kWh/TB] (2015 networks used about 60 kWh/TB, Aslan et al. 2018)",
+        fix=(f"give kWh per TB (not per GB or Wh), at most {MAX_TRANSFER_KWH_PER_TB:g}, or delete "
+             f"energy_kwh_per_tb for the default {DEFAULT_TRANSFER_KWH_PER_TB:g}")))
+    price = problems.attempt(partial(_amount, raw.get("price_cny_per_tb", 0.0), "transfer.price_cny_per_tb",
+                                     unit=" [CNY/TB] (a price, not negative)",
+                                     fix=_price_fix("price_cny_per_tb", 0.0)))
     problems.raise_any()
     return Transfer(energy_kwh_per_tb=energy, price_cny_per_tb=price)
