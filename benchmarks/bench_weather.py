@@ -8,6 +8,12 @@ the total. With ``--json`` the last line is one JSON object::
                                "solar_capacity_factor": .., "wind_capacity_factor": ..}, ...]}
 
 (``seconds`` = typical year + parks of that hub; ``total_s`` = wall time of the whole run).
+
+Measured (2 shared cores, issue 11 item 7): total_s 2.5-3.6 s before; the solar position (pvlib SPA)
+was computed twice per hub (typical year and PV park) and pvlib's hour angle read each timestamp's UTC
+offset in a Python loop. With :mod:`weather.sun` (the site-independent SPA terms once per index, the
+site's geometry once per hub, refraction per call) and a vectorised hour angle: 0.85-1.14 s on a quiet
+machine, the results bit-identical (tests/weather/test_sun.py).
 """
 
 from __future__ import annotations

@@ -42,6 +42,7 @@ from windpowerlib.wind_speed import logarithmic_profile
 
 from weather.errors import WeatherInputError
 from weather.frame import REQUIRED_COLUMNS, WeatherData
+from weather.sun import solar_position
 
 DEFAULT_ALBEDO = 0.2  # ASSUMPTION: grassland/bare soil; pvlib irradiance.SURFACE_ALBEDOS 'grass' = 0.20
 SAPM_REFERENCE_WIND_HEIGHT_M = 10.0  # SAPM wind speed is measured at 10 m (King et al. 2004 [3])
@@ -197,9 +198,9 @@ def pv_power_kw(weather: WeatherData, park: PVPark) -> pd.Series:
     step = check_weather(weather)
     data = weather.data
     midpoints = data.index + step / 2
-    position = pvlib.solarposition.get_solarposition(
-        midpoints, weather.latitude, weather.longitude, altitude=weather.elevation_m,
-        pressure=data["pressure"].to_numpy(), temperature=data["temp_air"].to_numpy(), method="nrel_numpy")
+    position = solar_position(midpoints, weather.latitude, weather.longitude, weather.elevation_m,
+                              pressure_pa=data["pressure"].to_numpy(),
+                              temperature_c=data["temp_air"].to_numpy())
     position.index = data.index
     tilt, azimuth = _surface(park, weather, position)
 

@@ -81,6 +81,7 @@ from scipy.special import expit, gamma, ndtr
 from weather.catalogue import TIMEZONE, Hub, get_hub
 from weather.errors import WeatherInputError
 from weather.frame import WeatherData
+from weather.sun import solar_position
 
 WIND_HEIGHT_M = 100.0
 HALF_HOUR = pd.Timedelta(minutes=30)
@@ -155,7 +156,7 @@ def typical_year(hub: Hub | str, year: int = 2025, seed: int = 0) -> WeatherData
     year_fraction = (local.day_of_year.to_numpy() - 1 + local.hour.to_numpy() / 24.0
                      + local.minute.to_numpy() / 1440.0) / (366.0 if local.is_leap_year[0] else 365.0)
 
-    solpos = pvlib.solarposition.get_solarposition(mid, hub.lat, hub.lon, altitude=hub.elevation_m)
+    solpos = solar_position(mid, hub.lat, hub.lon, hub.elevation_m)
     zenith = solpos["zenith"].to_numpy()
     dni_extra = pvlib.irradiance.get_extra_radiation(mid.day_of_year.to_numpy())
     clear_ghi = _clear_sky_ghi(hub, mid, solpos["apparent_zenith"].to_numpy(), dni_extra)
@@ -203,10 +204,17 @@ def _check_wind_resource(hub: Hub) -> None:
 
 
 def _solar_hour(mid: pd.DatetimeIndex, longitude: float) -> np.ndarray:
-    """Local apparent solar time of each mid-point [h, 0..24)."""
-    equation_of_time = pvlib.solarposition.equation_of_time_spencer71(mid.day_of_year.to_numpy())
-    hour_angle = pvlib.solarposition.hour_angle(mid, longitude, equation_of_time)
-    return np.mod(12.0 + np.asarray(hour_angle) / 15.0, 24.0)
+    """Local apparent solar time of each mid-point [h, 0..24).
+
+    The hour angle of :func:`pvlib.solarposition.hour_angle` (Duffie & Beckman 2006, p. 13),
+    15 (h_UTC - 12) + longitude + EoT / 4 [deg], written on the UTC hours directly: pvlib reads each
+    timestamp's UTC offset in a Python loop, a quarter of the typical year's time; the same numbers.
+    """
+    utc = mid.tz_convert("UTC")
+    equation_of_time = pvlib.solarposition.equation_of_time_spencer71(utc.day_of_year.to_numpy())
+    hours = np.asarray((utc - utc.normalize()) / pd.Timedelta(hours=1), dtype=float)
+    hour_angle = 15.0 * (hours - 12.0) + longitude + equation_of_time / 4.0
+    return np.mod(12.0 + hour_angle / 15.0, 24.0)
 
 
 def linke_turbidity(hub: Hub, times: pd.DatetimeIndex) -> np.ndarray:
