@@ -7,9 +7,12 @@ into one readable line on stderr and a non-zero exit code, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +31,7 @@ from weather.wind_calibration import STATION_HEIGHT_LIMIT_M, calibrate_station_w
 EXIT_BAD_INPUT = 2
 EXIT_SOLVE_FAILED = 3
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
 DEFAULT_SCENARIO = Path(__file__).parent / "inputs" / "default_scenario.toml"
 """The bundled east-west example (``examples/east_west.toml``, shipped inside the package)."""
 
@@ -433,9 +437,40 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread like Ctrl-C so that every clean-up runs (exit 143)."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """Turn SIGTERM into :class:`Terminated` while a command runs (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``suandian`` command; return the process exit code."""
+    """Run the ``suandian`` command; return the process exit code.
+
+    Ctrl-C exits 130 and SIGTERM 143, within a fraction of a second even during a solve
+    (:mod:`engine.model.interrupt`), leaving the previous output folder as it was.
+    """
     args = build_parser().parse_args(argv)
+    with _sigterm_raises():
+        return _dispatch(args)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    """Run the command's handler; every failure becomes one line on stderr and an exit code."""
     try:
         code = args.handler(args)
     except ValueError as error:  # ScenarioError, WeatherInputError and other bad input
@@ -450,9 +485,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:  # a file that cannot be read or written
         print(f"suandian {args.command}: error: {_os_error(error)}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print(f"suandian {args.command}: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as interrupt:
+        terminated = isinstance(interrupt, Terminated)
+        print(f"suandian {args.command}: {'terminated' if terminated else 'interrupted'}; the previous "
+              "outputs are unchanged", file=sys.stderr)
+        return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
     return code or 0
 
 

@@ -26,6 +26,7 @@ compile superlinear in the horizon (measured on the 2-core CI machine, 10 hubs: 
 from __future__ import annotations
 
 import time
+from functools import partial
 
 import cvxpy as cp
 import numpy as np
@@ -39,6 +40,7 @@ from engine.model.feasibility import Capacities, check_feasibility
 from engine.model.green_floor import GreenFloor
 from engine.model.grid import Grid
 from engine.model.hot_start import HotStartHighs
+from engine.model.interrupt import call_interruptibly
 from engine.model.layout import layout_of
 from engine.model.network import Network
 from engine.model.renewables import Renewables
@@ -118,6 +120,7 @@ class CoSchedulingModel:
         self.update(initial)
         self._construct_seconds = time.perf_counter() - started
         self._compiled = False
+        self._interrupted = False
         self._hot = HotStartHighs(self.problem, SOLVER_OPTIONS["HIGHS"]) if hot_start else None
 
     def _components(self) -> dict[str, Component]:
@@ -270,14 +273,21 @@ class CoSchedulingModel:
 
     def _run(self, solver: str) -> tuple[str, float, float]:
         """One solver call: ``(status, build seconds, solve seconds)`` (see :meth:`solve`)."""
+        if self._interrupted:
+            raise SolverError("this model was interrupted during a solve that may still be running; build a "
+                              "new CoSchedulingModel to solve again")
         started = time.perf_counter()
-        try:
+        try:  # in a worker thread, so that Ctrl-C and SIGTERM stop at once (engine.model.interrupt)
             if self._hot is not None and solver.upper() == "HIGHS":
-                self._hot.solve()
+                call_interruptibly(self._hot.solve)
             else:
-                self.problem.solve(solver=solver.upper(), **SOLVER_OPTIONS.get(solver.upper(), {}))
+                call_interruptibly(partial(self.problem.solve, solver=solver.upper(),
+                                           **SOLVER_OPTIONS.get(solver.upper(), {})))
         except cp.error.SolverError as error:
             raise SolverError(f"solver {solver} failed: {error}") from error
+        except KeyboardInterrupt:
+            self._interrupted = True
+            raise
         total = time.perf_counter() - started
         compile_seconds = float(self.problem.compilation_time or 0.0)
         build = compile_seconds + (0.0 if self._compiled else self._construct_seconds)

@@ -23,6 +23,7 @@ import contextlib
 import datetime as dt
 import os
 import shutil
+import signal
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -148,9 +149,21 @@ def output_folder(out_dir: str | Path, command: str, *, arguments: Mapping[str, 
         record["files"] = [*record["files"], *[{"path": name, "kept": True} for name in keep
                                                if (final / name).exists()]]
         write_json(staging / MANIFEST, record)
-        _replace_folder(staging, final, keep)
+        with _signals_held():  # a Ctrl-C or SIGTERM arrives after the swap, never between its renames
+            _replace_folder(staging, final, keep)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM (delivered when the block ends)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _replace_folder(staging: Path, final: Path, keep: tuple[str, ...]) -> None:
