@@ -227,6 +227,80 @@ def _progress(day: int, days: int) -> None:
     sys.stderr.flush()
 
 
+def _read_state(path: Path) -> dict:
+    """A state.json record (bad input: one line naming the file and the fix)."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ScenarioError(f"--state {path}: expected a state.json written by suandian dayahead or settle, "
+                            f"got {error}; check the path") from error
+
+
+def _dayahead(args: argparse.Namespace) -> None:
+    # engine.studies.dayahead imports cvxpy: import it here so `suandian hubs` and `power` stay quick.
+    from engine.inputs.scenario_file import load_scenario
+    from engine.outputs.dayahead import write_dayahead
+    from engine.studies.dayahead import day_ahead, state_from_record
+
+    path = _scenario_path(args)
+    scenario = load_scenario(path)
+    source = f"--state {args.state}"
+    state = None if args.state is None else state_from_record(_read_state(args.state), scenario, source)
+    plan = day_ahead(scenario, args.date, state=state, issue_hour=args.issue_hour,
+                     forecast_seed=args.forecast_seed, deadline_buffer_hours=args.deadline_buffer_hours,
+                     solver=args.solver, state_source=source)
+    paths = write_dayahead(plan, args.out, str(path.resolve()))
+    if args.json:
+        print(paths["plan_json"].read_text(encoding="utf-8"))
+        return
+    dt = scenario.step_hours
+    print(f"{scenario.name}: day-ahead plan for {args.date} ({plan.steps} steps, look-ahead "
+          f"{plan.settings['lookahead_hours']:g} h, deadlines {args.deadline_buffer_hours:g} h early); "
+          f"{plan.late_mwh:,.1f} MWh planned late")
+    for hub, rows in plan.plan.groupby("hub", sort=False):
+        budgets = sum(rows[f"{w.name}_it_kw"].sum() for w in scenario.workloads) * dt / 1e3
+        offer = plan.offer_day[hub]
+        grid = rows["grid_import_kw"].sum() * dt / 1e3
+        print(f"  {hub:<12} flexible IT {budgets:8,.1f} MWh, grid {grid:8,.1f} MWh, "
+              f"offer +{offer['up_mwh']:,.1f} / -{offer['down_mwh']:,.1f} MWh over the day")
+    print(f"wrote {', '.join(str(p) for p in paths.values())}")
+
+
+def _settle(args: argparse.Namespace) -> None:
+    from engine.inputs.actuals import read_actuals
+    from engine.inputs.drain import with_drain
+    from engine.inputs.scenario_file import load_scenario
+    from engine.outputs.dayahead import write_settlement
+    from engine.studies.dayahead import settle_day, state_from_record
+
+    record, source = _read_state(args.state), str(args.state)
+    scenario_file = record.get("scenario") if isinstance(record, dict) else None
+    if not isinstance(scenario_file, str) or not Path(scenario_file).is_file():
+        raise ScenarioError(f"{source}: scenario: expected the path of the scenario TOML the day was "
+                            f"planned on, got {scenario_file!r}; pass the state.json that "
+                            "`suandian dayahead` wrote")
+    scenario = load_scenario(Path(scenario_file))
+    state = state_from_record(record, scenario, source)
+    if state.plan is None:
+        raise ScenarioError(f"{source}: plan: expected a planned state (written by `suandian dayahead`), "
+                            "got a settled one; plan the day first")
+    drained = with_drain(scenario)
+    start = int(drained.index.get_indexer([state.time])[0])
+    index = drained.index[start:start + len(state.plan["grid_import_kw"])]
+    actual = read_actuals(args.actuals, index, list(scenario.hubs))
+    settled, following = settle_day(scenario, state, actual, source)
+    paths = write_settlement(scenario, settled, following, args.out, scenario_file)
+    summary = json.loads(paths["summary"].read_text(encoding="utf-8"))
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    print(f"{scenario.name}: settled {local_iso(index[:1], scenario.timezone).iloc[0]} .. next state "
+          f"{summary['next_state_time']}; grid {summary['grid_import_mwh']:,.1f} MWh, open "
+          f"{sum(summary['open_mwh'].values()):,.1f} MWh "
+          f"(overdue {sum(summary['overdue_mwh'].values()):,.1f})")
+    print(f"wrote {', '.join(str(p) for p in paths.values())}")
+
+
 def _sweep(args: argparse.Namespace) -> int:
     # engine.studies.sweep starts Dask and its workers import cvxpy: import it here so other commands
     # stay quick.
@@ -404,6 +478,39 @@ def _study_commands(commands: argparse._SubParsersAction) -> None:
                          "[h] (default 6; 0: the true deadlines)")
     _solver_argument(operate)
     operate.set_defaults(handler=_operate)
+    _day_commands(commands)
+
+
+def _day_commands(commands: argparse._SubParsersAction) -> None:
+    """``dayahead`` and ``settle``: tomorrow's plan and the flexibility offer; settling a past day."""
+    dayahead = commands.add_parser("dayahead", help="tomorrow's plan per hub and hour (IT budgets per "
+                                   "workload, battery, grid, green share, price) and the flexibility offer")
+    dayahead.add_argument("scenario", nargs="?", type=Path,
+                          help="scenario TOML file; default: the bundled east-west example")
+    dayahead.add_argument("--date", required=True, help="local day to plan, YYYY-MM-DD")
+    dayahead.add_argument("--state", type=Path, help="state.json at that midnight (written by `settle`); "
+                          "default: batteries at their initial charge, no open work")
+    dayahead.add_argument("--out", type=Path, default=Path("suandian-dayahead"),
+                          help="output folder for plan.csv, plan.json, state.json "
+                          "(default ./suandian-dayahead)")
+    dayahead.add_argument("--issue-hour", type=int, default=12,
+                          help="local hour of the previous day's forecast issue (default 12)")
+    dayahead.add_argument("--forecast-seed", type=int, default=0, help="seed of the offline forecast errors")
+    dayahead.add_argument("--deadline-buffer-hours", type=float, default=6.0,
+                          help="plan every deadline this much earlier [h] (default 6)")
+    dayahead.add_argument("--json", action="store_true", help="print plan.json")
+    _solver_argument(dayahead)
+    dayahead.set_defaults(handler=_dayahead)
+    settle = commands.add_parser("settle", help="settle a planned day against what happened; the next state")
+    settle.add_argument("state", type=Path, help="state.json written by `suandian dayahead`")
+    settle.add_argument("--actuals", type=Path, required=True,
+                        help="CSV of time (ISO with offset), hub, solar_kw, wind_kw for every step of "
+                        "the day")
+    settle.add_argument("--out", type=Path, default=Path("suandian-settle"),
+                        help="output folder for settled.csv, state.json, summary.json "
+                        "(default ./suandian-settle)")
+    settle.add_argument("--json", action="store_true", help="print summary.json")
+    settle.set_defaults(handler=_settle)
 
 
 def _sweep_command(commands: argparse._SubParsersAction) -> None:

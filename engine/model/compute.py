@@ -50,6 +50,7 @@ class Compute(Component):
         headroom = self.parameter("it_headroom_kw", layout.shape)
         pue_factor = self.parameter("pue", layout.shape, nonneg=True) if pue is None else pue
         self.work = None
+        self.it_flexible: cp.Expression | None = None
         pairs = layout.pairs
         if not pairs:
             return
@@ -59,7 +60,7 @@ class Compute(Component):
         to_workloads = sp.csc_matrix((np.ones(n_pairs), (np.arange(n_pairs), [k for k, _ in pairs])),
                                      shape=(n_pairs, len(layout.workload_names)))
         self._deadlines(self.work @ to_workloads * layout.step_hours)
-        it_flexible = self.work @ to_hubs
+        self.it_flexible = it_flexible = self.work @ to_hubs
         self.constraints["Hub-it_capacity"] = it_flexible <= headroom
         self.demand = cp.multiply(pue_factor, it_flexible)
 

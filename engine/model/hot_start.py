@@ -62,6 +62,8 @@ class HotStartHighs:
         highs.run()
         results = {"solution": highs.getSolution(), "basis": highs.getBasis(), "info": highs.getInfo(),
                    "model_status": highs.getModelStatus().name, "run_time": highs.getRunTime()}
+        if results["model_status"] == "kInfeasible":
+            results["dual_ray"] = highs.getDualRay()  # cvxpy's HiGHS interface reads it
         self.problem.unpack_results(results, chain, inverse)
         return self.problem.status
 

@@ -253,7 +253,7 @@ def default_forecasts(scenario: Scenario, *, issue_hour: int = 12, horizon_hours
     return forecasts
 
 
-def _forecast_window(forecast: ForecastSet, actual: pd.DataFrame, start: int, steps: int,
+def forecast_window(forecast: ForecastSet, actual: pd.DataFrame, start: int, steps: int,
                      step_hours: float) -> np.ndarray:
     """Forecast solar + wind [kW] for ``steps`` scenario steps from ``start``, as known at ``start``.
 
@@ -372,7 +372,7 @@ def _roll(scenario: Scenario, planner: RollingPlanner, planning: Mapping[str, Fo
                      initial_soc=[])
     for start, end in zip(starts, np.append(starts[1:], total), strict=True):
         real = min(lookahead, total - start)
-        renewable = np.column_stack([_forecast_window(planning[name], actual[name], start, real, dt)
+        renewable = np.column_stack([forecast_window(planning[name], actual[name], start, real, dt)
                                      for name in scenario.hubs])
         if progress is not None:
             progress(int(start * dt // 24) + 1, int(np.ceil(total * dt / 24)))

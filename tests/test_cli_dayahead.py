@@ -1,0 +1,64 @@
+"""`suandian dayahead` and `suandian settle` through engine.cli.main: the day 1 -> settle -> day 2 chain."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from engine.cli import EXIT_BAD_INPUT, main
+from engine.inputs.drain import with_drain
+from engine.inputs.scenario_file import load_scenario
+from tests.test_cli_operate import THREE_DAYS
+
+
+def actuals_csv(scenario_path, date, path, factor=0.9):
+    scenario = with_drain(load_scenario(scenario_path))
+    day = pd.Timestamp(date).tz_localize(scenario.timezone).tz_convert("UTC")
+    rows = []
+    for name, hub in scenario.hubs.items():
+        part = hub.series.loc[day:day + pd.Timedelta(hours=23), ["solar_kw", "wind_kw"]] * factor
+        local = part.index.tz_convert(scenario.timezone)
+        rows.append(part.assign(time=[t.isoformat() for t in local], hub=name)[["time", "hub", "solar_kw",
+                                                                                "wind_kw"]])
+    pd.concat(rows).to_csv(path, index=False)
+
+
+def test_dayahead_settle_dayahead(tmp_path, capsys):
+    scenario = tmp_path / "small.toml"
+    scenario.write_text(THREE_DAYS, encoding="utf-8")
+    day1, settled, day2 = tmp_path / "day1", tmp_path / "settled", tmp_path / "day2"
+    assert main(["dayahead", str(scenario), "--date", "2025-07-01", "--out", str(day1)]) == 0
+    plan = json.loads((day1 / "plan.json").read_text(encoding="utf-8"))
+    assert {"zhongwei", "shanghai"} <= set(plan["hubs"])
+    hours = plan["hubs"]["zhongwei"]
+    assert len(hours["time"]) == 24 and hours["time"][0].startswith("2025-07-01T00:00:00+08:00")
+    assert {"flex_up_mw", "flex_down_mw", "marginal_price_per_kwh", "expected_green_share",
+            "battery_charge_kw", "grid_import_kw"} <= set(hours)
+    table = pd.read_csv(day1 / "plan.csv")
+    assert len(table) == 24 * len(plan["hubs"])
+    actuals = tmp_path / "actuals.csv"
+    actuals_csv(scenario, "2025-07-01", actuals)
+    assert main(["settle", str(day1 / "state.json"), "--actuals", str(actuals), "--out", str(settled)]) == 0
+    state = json.loads((settled / "state.json").read_text(encoding="utf-8"))
+    assert state["kind"] == "settled" and state["time"] == "2025-07-02T00:00:00+08:00"
+    assert main(["dayahead", str(scenario), "--date", "2025-07-02", "--state", str(settled / "state.json"),
+                 "--out", str(day2), "--json"]) == 0
+    printed = capsys.readouterr().out
+    assert json.loads(printed[printed.index("{"):])["date"] == "2025-07-02"
+    planned = json.loads((day2 / "state.json").read_text(encoding="utf-8"))
+    assert planned["soc_kwh"] == state["soc_kwh"] and planned["kind"] == "planned"
+
+
+def test_settle_with_actuals_for_the_wrong_day_is_one_line_and_exit_2(tmp_path, capsys):
+    scenario = tmp_path / "small.toml"
+    scenario.write_text(THREE_DAYS, encoding="utf-8")
+    assert main(["dayahead", str(scenario), "--date", "2025-07-01", "--out", str(tmp_path / "d")]) == 0
+    actuals = tmp_path / "actuals.csv"
+    actuals_csv(scenario, "2025-07-02", actuals)
+    capsys.readouterr()
+    code = main(["settle", str(tmp_path / "d" / "state.json"), "--actuals", str(actuals), "--out",
+                 str(tmp_path / "s")])
+    assert code == EXIT_BAD_INPUT
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "actuals.csv" in error and "fill the missing hours" in error
