@@ -183,9 +183,10 @@ def _run(args: argparse.Namespace) -> None:
     print(f"{scenario.name}: {len(scenario.index)} steps of {scenario.step_hours:g} h, "
           f"{len(scenario.hubs)} hubs, least {scenario.objective.minimize}; {solver.name} "
           f"{solver.status} in {solver.seconds:.1f} s")
-    columns = {"coordinated": result.metrics(), "baseline": result.metrics("baseline"),
-               "gain": result.gains()}
+    columns = {**{policy: result.metrics(policy) for policy in result.schedules}, "gain": result.gains()}
     print("\n".join(headline_lines(columns, gain_column="gain")))
+    print("baseline = as usual; gain = coordinated - baseline; total cost = energy, demand charge, PPA, "
+          "transfer and battery wear, less export revenue")
     print(f"wrote {', '.join(str(path) for path in paths.values())}")
 
 

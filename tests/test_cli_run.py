@@ -18,8 +18,9 @@ def test_run_writes_outputs_and_prints_the_headline(tmp_path, capsys):
     assert main(["run", str(scenario), "--out", str(tmp_path / "out")]) == 0
     assert all((tmp_path / "out" / name).is_file() for name in OUTPUT_FILES)
     printed = capsys.readouterr().out
-    for label in ("Green share (hourly matched)", "Carbon", "Energy cost", "Curtailed", "Grid import",
-                  "Work migrated", "Deadlines met", "coordinated", "baseline", "gain"):
+    for label in ("Green share (hourly matched)", "Carbon", "Total cost", "Curtailed", "Grid import",
+                  "Work migrated", "Deadlines met", "coordinated", "baseline", "static_west", "greedy_online",
+                  "gain"):
         assert label in printed
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["solver"]["name"].upper() == "HIGHS"

@@ -35,8 +35,8 @@ from typing import Any
 
 from engine.errors import ScenarioError
 from engine.inputs.fields import Problems, number, table, unknown_keys
-from engine.inputs.scenario import MAX_TRANSFER_KWH_PER_TB, Transfer
-from weather.catalogue import Hub
+from engine.inputs.scenario import FOSSIL_MARGINAL_KG_PER_KWH, MAX_TRANSFER_KWH_PER_TB, Scenario, Transfer
+from weather.catalogue import Hub, load_catalogue
 
 HUB_ECONOMICS_KEYS = ("export_mw", "export_price_cny_per_kwh", "ppa_price_cny_per_kwh",
                       "demand_charge_cny_per_kw_month")
@@ -52,6 +52,17 @@ DEFAULT_TRANSFER_KWH_PER_TB = 2.0
 al., J. Ind. Ecol. 22(4):785-798, 2018, doi:10.1111/jiec.12630), extrapolated to about 0.002 kWh/GB in
 2025 (our arithmetic, FACTS.md [X])."""
 KW_PER_MW = 1000.0
+SOURCES = {
+    "ppa_price_cny_per_kwh": "ASSUMPTION: parks owned by the hub, their energy at zero marginal cost",
+    "wear_cny_per_mwh": ("ASSUMPTION: 0.45 CNY/Wh system (CEEC 2025 bids) over ~6000 LFP cycles (vendor), "
+                         "our arithmetic"),
+    "energy_kwh_per_tb": ("ASSUMPTION: 0.06 kWh/GB in 2015 halving every two years (Aslan et al. 2018, "
+                          "doi:10.1111/jiec.12630), extrapolated to 2025; load at the sending hub"),
+    "price_cny_per_tb": "ASSUMPTION: no published inter-hub transfer price found",
+    "fossil_marginal_kg_per_kwh": ("national fossil-only factor 2023, MEE 2025 No.47; as the marginal "
+                                   "factor a model choice (consequential accounting)"),
+}
+"""Where each default of this module comes from (the report's table of assumed inputs)."""
 _GENERIC_FIX = "Fix: correct the value."
 
 
@@ -139,3 +150,62 @@ def read_transfer(value: Any) -> Transfer:
                                      fix=_price_fix("price_cny_per_tb", 0.0)))
     problems.raise_any()
     return Transfer(energy_kwh_per_tb=energy, price_cny_per_tb=price)
+
+
+def _source(written: Mapping[str, Any], key: str, default_source: str) -> str:
+    return "scenario file" if key in written else default_source
+
+
+def _hub_rows(scenario: Scenario, catalogue: Mapping[str, Hub]) -> list[tuple[str, str, float, str, str]]:
+    """The per-hub rows of :func:`assumed_inputs`."""
+    rows = []
+    written_hubs = scenario.settings.get("hubs", {}) if isinstance(scenario.settings, Mapping) else {}
+    for name, hub in scenario.hubs.items():
+        written = written_hubs.get(name, {})
+        facts = catalogue.get(name)
+        tariff = facts.tariff if facts is not None else None
+        custom = "custom hub (scenario file)"
+        if facts is not None:
+            rows.append(("Grid emission factor", name, facts.grid_factor_kg_per_kwh, "kgCO2/kWh",
+                         f"{facts.grid_factor_source} ({facts.grid_factor_year})"))
+            rows.append(("Time-of-use tariff", name, tariff.flat_price_cny_per_kwh, "CNY/kWh (flat)",
+                         f"{tariff.source}; flat price: {tariff.flat_price_source}"))
+        if hub.export_kw > 0:
+            rows.append(("Export price", name, hub.export_price_cny_per_kwh, "CNY/kWh",
+                         _source(written, "export_price_cny_per_kwh",
+                                 tariff.coal_benchmark_source if tariff else custom)))
+        rows.append(("Demand charge", name, hub.demand_charge_cny_per_kw_month, "CNY per kW-month",
+                     _source(written, "demand_charge_cny_per_kw_month",
+                             tariff.demand_charge_source if tariff else custom)))
+        rows.append(("PPA price of park energy", name, hub.ppa_price_cny_per_kwh, "CNY/kWh",
+                     _source(written, "ppa_price_cny_per_kwh", SOURCES["ppa_price_cny_per_kwh"])))
+        if hub.battery is not None:
+            wear = _source(written.get("battery", {}), "wear_cny_per_mwh", SOURCES["wear_cny_per_mwh"])
+            rows.append(("Battery wear", name, hub.battery.wear_cny_per_mwh, "CNY/MWh discharged", wear))
+    return rows
+
+
+def assumed_inputs(scenario: Scenario) -> list[tuple[str, str, float, str, str]]:
+    """Every assumed input of a scenario's economics and carbon with its source.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario (its ``settings`` tell values written in the file from defaults).
+
+    Returns
+    -------
+    list of tuple
+        ``(input, hub or "all", value, unit, source)``: per hub the catalogue's grid emission factor and
+        tariff, the export price (hubs that export), demand charge, PPA price and battery wear; then the
+        transfer energy and price and the fossil marginal factor. "scenario file" where the file set it.
+    """
+    written = scenario.settings.get("transfer", {}) if isinstance(scenario.settings, Mapping) else {}
+    transfer = scenario.transfer
+    return [*_hub_rows(scenario, load_catalogue()),
+            ("Transfer energy", "all", transfer.energy_kwh_per_tb, "kWh/TB",
+             _source(written, "energy_kwh_per_tb", SOURCES["energy_kwh_per_tb"])),
+            ("Transfer price", "all", transfer.price_cny_per_tb, "CNY/TB",
+             _source(written, "price_cny_per_tb", SOURCES["price_cny_per_tb"])),
+            ("Fossil marginal factor", "all", FOSSIL_MARGINAL_KG_PER_KWH, "kgCO2/kWh",
+             SOURCES["fossil_marginal_kg_per_kwh"])]

@@ -174,3 +174,50 @@ def forecast_chart(scenario: Scenario, schedule: Schedule, planned_renewable_kw:
         axis.legend(fontsize=7, loc="upper left", frameon=False, ncols=2)
     figure.suptitle(f"Forecast the plans used vs actual renewables ({resolution}, local time)", fontsize=10)
     return svg(figure, "forecast")
+
+
+LEVER_COLOURS = {"temporal": "#4a90c2", "spatial": "#1b7f3b", "storage": "#7b5ea7", "rules": "#8c8c8c"}
+"""One colour per lever of the attribution chart (``rules``: the LP with every lever off minus as usual)."""
+_ATTRIBUTION_SCALES = {"carbon_t": (1.0, "tCO2"), "carbon_marginal_t": (1.0, "tCO2"),
+                       "cost_cny": (1e-6, "M CNY"), "green_share_hourly": (100.0, "points")}
+
+
+def attribution_chart(record: dict | None) -> str | None:
+    """The gain of coordination over as usual split among its levers: one stacked bar per metric.
+
+    Parameters
+    ----------
+    record : dict or None
+        The ``attribution`` block of ``summary.json`` (:func:`engine.studies.attribution.attribution`).
+
+    Returns
+    -------
+    str or None
+        Inline SVG, one panel per attributed metric (carbon [tCO2], cost [M CNY], green share [points]),
+        gains below zero stacked downwards, the total as a black tick; ``None`` when there is no
+        attribution (``--no-attribution``, or a solve with a lever off failed).
+    """
+    if not record or record.get("status") != "ok":
+        return None
+    metrics = [name for name in record["metrics"] if name in _ATTRIBUTION_SCALES]
+    parts = {**record["parts"], "rules": record["rules"]}
+    figure = Figure(layout="constrained", figsize=(11, 2.8))
+    axes = figure.subplots(1, len(metrics), squeeze=False)[0]
+    for axis, name in zip(axes, metrics, strict=True):
+        scale, unit = _ATTRIBUTION_SCALES[name]
+        up = down = 0.0
+        for lever, values in parts.items():
+            value = values[name] * scale
+            bottom = up if value >= 0 else down
+            axis.bar([0], [value], bottom=[bottom], width=0.6, color=LEVER_COLOURS[lever], label=lever)
+            up, down = (up + value, down) if value >= 0 else (up, down + value)
+        axis.plot([-0.4, 0.4], [record["total"][name] * scale] * 2, color=COLOURS["facility"], linewidth=2,
+                  label="total gain")
+        axis.axhline(0.0, color="#cccccc", linewidth=0.8)
+        axis.set_xticks([])
+        axis.set_xlim(-0.8, 0.8)
+        style_axis(axis, name, unit)
+    handles, labels = axes[0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside lower center", ncols=len(labels), fontsize=7, frameon=False)
+    figure.suptitle("Gain of coordination over as usual by lever (Shapley values)", fontsize=10)
+    return svg(figure, "attribution")

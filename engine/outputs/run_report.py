@@ -1,8 +1,10 @@
 """The HTML report of a run: one self-contained page (:mod:`engine.outputs.html`).
 
-The page shows what a data-centre energy manager looks at: the headline numbers and the gains table,
-the supply and demand stack of every hub (coordinated and baseline), the batteries' state of charge,
-the green share by hour of day, and where and when the flexible work ran. The sizing report
+The page shows what a data-centre energy manager looks at: a plain-language summary of what
+coordination saves against running as usual and beyond the best simple policy, the headline numbers,
+every policy side by side, the gain split among its levers, the gains table, the supply and demand stack
+of every hub (coordinated and baseline), the batteries' state of charge, the green share by hour of day,
+where and when the flexible work ran, and every assumed input with its source. The sizing report
 (:mod:`engine.outputs.plan_report`) is built from the same sections.
 """
 
@@ -12,19 +14,35 @@ import html
 
 import pandas as pd
 
-from engine.outputs.charts import battery_chart, green_hour_chart, supply_chart, work_chart
+from engine.inputs.economics import assumed_inputs
+from engine.outputs.charts import attribution_chart, battery_chart, green_hour_chart, supply_chart, work_chart
 from engine.outputs.html import page, paragraph, section, table
+from engine.outputs.summary import fair_references, value_of_optimisation
 from engine.outputs.text import HEADLINE_METRICS, METRIC_LABELS, format_value, metric_unit
 from engine.studies.result import StudyResult
 
 _HUB_METRICS = ("green_share_hourly", "grid_import_mwh", "curtailed_mwh", "carbon_t", "cost_cny",
                 "migrated_it_mwh")
 
-NOTE = ("Gain = coordinated minus baseline (negative carbon, cost and grid import are savings). Baseline: "
-        "work runs at its origin as soon as it arrives (first in, first out), batteries idle. Green share "
-        "(hourly matched) counts renewable power used in the same step or stored from renewables; "
-        "renewables are taken at zero marginal cost (ASSUMPTION). Charts split renewable use between "
-        "solar and wind in proportion to availability (ASSUMPTION).")
+POLICY_METRICS = ("green_share_hourly", "carbon_t", "carbon_marginal_t", "cost_cny", "curtailed_mwh",
+                  "exported_mwh", "grid_import_mwh", "peak_import_mw", "migrated_it_mwh",
+                  "deadline_met_share")
+"""The columns of the policy comparison table."""
+POLICY_TITLES = {"coordinated": "Coordinated (LP)", "baseline": "As usual", "static_west": "Static west",
+                 "greedy_online": "Greedy online"}
+
+NOTE = ("Gain = coordinated minus as usual (negative carbon, cost and grid import are savings). As usual "
+        "(the baseline): work runs at its origin as soon as it arrives (first in, first out); batteries "
+        "follow a self-consumption rule (charge from surplus renewables, discharge on shortfall; charge in "
+        "valley hours where grid charging is allowed); surplus is exported up to the export cap, then "
+        "curtailed. Static west: deferrable work sent to the allowed hub with the most renewable surplus "
+        "on average, run on arrival. Greedy online: run now on surplus or a valley tariff, else wait "
+        "until the deadline forces it. The best simple policy is chosen per metric among the policies "
+        "that meet at least the coordinated share of deadlines. Carbon is location-based (provincial "
+        "average factor on grid import); consequential carbon is the fossil marginal factor x (import - "
+        "export). Green share (hourly matched) counts renewable power used in the same step or stored from "
+        "renewables. Charts split renewable use between solar and wind in proportion to availability "
+        "(ASSUMPTION).")
 
 
 def horizon_text(result: StudyResult) -> str:
@@ -82,6 +100,73 @@ def hub_table(result: StudyResult) -> str:
     return table(head, rows)
 
 
+def _references(result: StudyResult) -> tuple[str, ...]:
+    return tuple(policy for policy in result.schedules if policy != "coordinated")
+
+
+def _policy(name: str) -> str:
+    return POLICY_TITLES.get(name, name.replace("_", " ").capitalize())
+
+
+def _beyond(value: dict) -> str:
+    """What the coordinated schedule adds on carbon and cost beyond the best fair simple policy."""
+    carbon, cost = value["carbon_t"], value["cost_cny"]
+    kt, money = abs(carbon["value"]) / 1e3, abs(cost["value"]) / 1e6
+    if carbon["value"] <= 0 and cost["value"] <= 0 and carbon["best_reference"] == cost["best_reference"]:
+        return (f"; {kt:,.1f} kt and {money:,.1f} M CNY of that beyond the best simple policy "
+                f"({_policy(carbon['best_reference']).lower()})")
+    parts = []
+    for entry, amount, word in ((carbon, f"{kt:,.1f} kt", "carbon"), (cost, f"{money:,.1f} M CNY", "cost")):
+        best = _policy(entry["best_reference"]).lower()
+        parts.append(f"{amount} of the {word} saving beyond the best simple policy ({best})"
+                     if entry["value"] <= 0 else f"the best simple policy on {word} ({best}) does "
+                     f"{amount} better")
+    return "; " + " and ".join(parts)
+
+
+def plain_summary(result: StudyResult) -> str:
+    """The report's first words: carbon and cost saved against as usual and beyond the best simple policy.
+
+    E.g. "Coordination saves 9,490 tCO2 (-15%) and 19.9 M CNY against running as usual; 3.6 kt and
+    11.9 M CNY of that beyond the best simple policy (static west)." A reference that misses deadlines
+    the coordinated schedule keeps is named with its deadline share but is not the yardstick
+    (:func:`engine.outputs.summary.value_of_optimisation`).
+    """
+    blocks = {policy: result.metrics(policy) for policy in result.schedules}
+    coordinated, baseline = blocks["coordinated"], blocks["baseline"]
+    carbon = baseline["carbon_t"] - coordinated["carbon_t"]
+    cost = baseline["cost_cny"] - coordinated["cost_cny"]
+    share = carbon / baseline["carbon_t"] if baseline["carbon_t"] > 0 else 0.0
+    text = (f"Coordination {'saves' if carbon >= 0 else 'adds'} {abs(carbon):,.0f} tCO2 ({-share:+.0%}) and "
+            f"{'saves' if cost >= 0 else 'costs'} {abs(cost) / 1e6:,.1f} M CNY against running as usual")
+    references = _references(result)
+    if len(references) > 1:
+        text += _beyond(value_of_optimisation(blocks, references))
+        for late in (p for p in references if p not in fair_references(blocks, references)):
+            less = coordinated["carbon_t"] - blocks[late]["carbon_t"]
+            emits = f"emits {less / 1e3:,.1f} kt less but " if less > 0 else ""
+            text += (f". {_policy(late)} {emits}misses {1 - blocks[late]['deadline_met_share']:.1%} of the "
+                     "deadlines the coordinated schedule keeps, so it is not the yardstick")
+    return text + "."
+
+
+def policy_table(result: StudyResult) -> str:
+    """Every policy (rows) and every headline metric (columns, units in the headers)."""
+    head = ["Policy", *(f"{html.escape(METRIC_LABELS.get(n, n))} [{metric_unit(n)}]" for n in POLICY_METRICS)]
+    rows = []
+    for policy in result.schedules:
+        values = result.metrics(policy)
+        rows.append((_policy(policy), *(format_value(n, values[n]) for n in POLICY_METRICS)))
+    return table(head, rows)
+
+
+def assumptions_table(result: StudyResult) -> str:
+    """Every assumed input of the economics and carbon accounting with its source."""
+    rows = [(what, where, f"{value:g}", unit, source) for what, where, value, unit, source
+            in assumed_inputs(result.scenario)]
+    return table(["Input", "Hub", "Value", "Unit", "Source"], rows, text_columns=(1, 3, 4))
+
+
 def body_sections(result: StudyResult) -> list[str]:
     """The sections of a run (or a sizing's planned operation) after its header."""
     scenario = result.scenario
@@ -89,12 +174,15 @@ def body_sections(result: StudyResult) -> list[str]:
     both = {policy: result.schedules[policy] for policy in ("coordinated", "baseline")}
     return [
         section("Headline: coordinated, and gain over running as usual", cards(result)),
+        section("Policies compared", policy_table(result)),
+        section("Where the gain comes from", attribution_chart(result.attribution)),
         section("Gains of coordination", metrics_table(result, ("coordinated", "baseline"))),
         section("Per hub", hub_table(result)),
         section("Supply and demand", supply_chart(scenario, both, "Supply and demand per hub")),
         section("Green share by hour of day", green_hour_chart(scenario, both)),
         section("Batteries", battery_chart(scenario, coordinated)),
         section("Flexible work", work_chart(scenario, coordinated)),
+        section("Assumed inputs and their sources", assumptions_table(result)),
         paragraph(NOTE),
     ]
 
@@ -112,4 +200,5 @@ def render_report(result: StudyResult) -> str:
     str
         HTML with inline CSS and inline SVG charts; nothing is loaded from elsewhere.
     """
-    return page(f"suandian report — {result.scenario.name}", [header(result), *body_sections(result)])
+    return page(f"suandian report — {result.scenario.name}",
+                [header(result), paragraph(plain_summary(result), "summary"), *body_sections(result)])

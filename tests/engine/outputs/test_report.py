@@ -120,3 +120,51 @@ def test_a_year_is_drawn_daily_and_stays_light(tmp_path):
     page = path.read_text(encoding="utf-8")
     assert "daily mean" in page
     assert path.stat().st_size < 1_500_000
+
+
+@pytest.fixture(scope="module")
+def run_page() -> str:
+    """A real run with every reference policy and the attribution (the two-lever case of
+    tests/engine/studies/test_attribution.py, with a battery so that every lever is present)."""
+    from engine.inputs.scenario import Battery
+    from engine.studies.run import run
+    from tests.engine.studies.test_attribution import _substitutes
+
+    return render_report(run(_substitutes(Battery(energy_kwh=100.0, power_kw=50.0)), attribution=True))
+
+
+def test_the_page_opens_with_a_plain_language_summary(run_page):
+    first = run_page.index('<p class="summary">')
+    assert first < run_page.index("<h2>")
+    summary = run_page[first:run_page.index("</p>", first)]
+    assert "Coordination saves" in summary and "tCO2" in summary
+    assert "M CNY against running as usual" in summary
+    assert "beyond the best simple policy" in summary or "does" in summary
+
+
+def test_the_policy_table_has_every_policy_and_headline_metric_with_units(run_page):
+    part = run_page[run_page.index("Policies compared"):]
+    part = part[:part.index("</table>")]
+    for title in ("Coordinated (LP)", "As usual", "Static west", "Greedy online"):
+        assert f"<td>{title}</td>" in part
+    for header in ("Carbon [tCO2]", "Total cost [CNY]", "Carbon, consequential [tCO2]",
+                   "Green share (hourly matched) [%]", "Deadlines met [%]", "Peak grid import [MW]"):
+        assert header in part, header
+
+
+def test_the_attribution_chart_and_the_assumed_inputs_are_on_the_page(run_page):
+    assert "Where the gain comes from" in run_page and 'id="attribution-' in run_page
+    part = run_page[run_page.index("Assumed inputs and their sources"):]
+    for text in ("Fossil marginal factor", "0.8273", "MEE 2025 No.47", "Transfer energy", "Aslan et al. 2018",
+                 "Battery wear", "Demand charge"):
+        assert text in part, text
+
+
+def test_the_note_describes_the_battery_rule_not_idle_batteries(run_page, page):
+    for text in (run_page, page):
+        assert "batteries idle" not in text
+        assert "self-consumption rule" in text
+
+
+def test_no_attribution_no_chart(page):
+    assert 'id="attribution-' not in page
