@@ -201,10 +201,12 @@ def _operate(args: argparse.Namespace) -> None:
     inputs = _scenario_inputs(path, args.out)
     scenario = load_scenario(path)
     _print_weather_notes(args.command, scenario)
+    forecasts = _forecast_files(args, scenario)
     result = operate(scenario, issue_hour=args.issue_hour, lookahead_hours=args.lookahead_hours,
                      replan_hours=args.replan_hours, forecast_seed=args.forecast_seed,
                      quantile=args.quantile, deadline_buffer_hours=args.deadline_buffer_hours,
-                     solver=args.solver, progress=_progress if sys.stderr.isatty() else None)
+                     solver=args.solver, forecasts=forecasts,
+                     progress=_progress if sys.stderr.isatty() else None)
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
     paths = write_outputs(result, args.out, command=args.command, arguments=_arguments(args), inputs=inputs)
@@ -228,6 +230,15 @@ def _progress(day: int, days: int) -> None:
     sys.stderr.flush()
 
 
+def _forecast_files(args: argparse.Namespace, scenario: object) -> dict | None:
+    """The power forecasts of the ``--forecast`` files (None without any)."""
+    from engine.inputs.forecast_files import parse_forecast_arguments, read_hub_forecasts
+
+    if not args.forecast:
+        return None
+    return read_hub_forecasts(parse_forecast_arguments(args.forecast, scenario), scenario)
+
+
 def _read_state(path: Path) -> dict:
     """A state.json record (bad input: one line naming the file and the fix)."""
     try:
@@ -247,9 +258,10 @@ def _dayahead(args: argparse.Namespace) -> None:
     scenario = load_scenario(path)
     source = f"--state {args.state}"
     state = None if args.state is None else state_from_record(_read_state(args.state), scenario, source)
-    plan = day_ahead(scenario, args.date, state=state, issue_hour=args.issue_hour,
-                     forecast_seed=args.forecast_seed, deadline_buffer_hours=args.deadline_buffer_hours,
-                     solver=args.solver, state_source=source)
+    plan = day_ahead(scenario, args.date, state=state, forecasts=_forecast_files(args, scenario),
+                     issue_hour=args.issue_hour, forecast_seed=args.forecast_seed,
+                     deadline_buffer_hours=args.deadline_buffer_hours, solver=args.solver,
+                     state_source=source)
     paths = write_dayahead(plan, args.out, str(path.resolve()))
     if args.json:
         print(paths["plan_json"].read_text(encoding="utf-8"))
@@ -362,15 +374,17 @@ def _plan(args: argparse.Namespace) -> None:
     from engine.inputs.plan_settings import CAPACITY_UNITS
     from engine.inputs.scenario_file import load_scenario
     from engine.outputs.files import write_outputs
-    from engine.studies.size import size
+    from engine.outputs.plan_report import years_lines
+    from engine.studies.size import size, size_across_years
 
     if not Path(args.scenario).is_file():
         raise ScenarioError(f"scenario file: expected an existing TOML file with a [plan] table, got "
                             f"{str(args.scenario)!r}; check the path")
     inputs = _scenario_inputs(args.scenario, args.out)
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, **({} if args.years is None else {"plan.years": args.years}))
     _print_weather_notes(args.command, scenario)
-    result = size(scenario, solver=args.solver)
+    across = size_across_years(scenario, solver=args.solver) if scenario.plan.years > 1 else None
+    result = size(scenario, solver=args.solver) if across is None else across.result
     paths = write_outputs(result, args.out, command=args.command, arguments=_arguments(args), inputs=inputs)
     sizing, solver = result.sizing, result.solver
     print(f"{scenario.name}: {len(scenario.index)} steps of {scenario.step_hours:g} h, hourly green share "
@@ -384,6 +398,8 @@ def _plan(args: argparse.Namespace) -> None:
         print(f"{f'  {label}':<34}{sizing.costs_cny[part] / 1e6:>14,.2f}")
     print(f"{'cost per MWh of IT energy [CNY]':<34}{sizing.cost_per_mwh_it_cny:>14,.1f}")
     print(f"{'green share (hourly matched)':<34}{result.metrics()['green_share_hourly']:>14.1%}")
+    if across is not None:
+        print("\n".join(years_lines(across)))
     print(f"wrote {', '.join(str(path) for path in paths.values())}")
 
 
@@ -452,6 +468,8 @@ def _study_commands(commands: argparse._SubParsersAction) -> None:
     plan = commands.add_parser("plan", help="size wind, solar and batteries for a green-share target "
                                "(the scenario's [plan] table) together with their operation")
     plan.add_argument("scenario", type=Path, help="scenario TOML file with a [plan] table")
+    plan.add_argument("--years", type=int, help="weather years to size on together (plan.years; "
+                      "default the table's, else 1)")
     plan.add_argument("--out", type=Path, default=Path("suandian-plan"),
                       help="output folder for plan.json, schedule.csv, report.html (default ./suandian-plan)")
     _solver_argument(plan)
@@ -474,12 +492,19 @@ def _study_commands(commands: argparse._SubParsersAction) -> None:
                          help="plan on this quantile of the renewable forecast, e.g. 0.1 (default: point)")
     operate.add_argument("--forecast-seed", type=int, default=0,
                          help="seed of the offline forecast errors (default 0)")
+    operate.add_argument("--forecast", action="append", metavar="[HUB=]FILE",
+                         help=FORECAST_HELP)
     operate.add_argument("--deadline-buffer-hours", type=float, default=6.0,
                          help="plans see every deadline this much earlier, a margin for forecast error "
                          "[h] (default 6; 0: the true deadlines)")
     _solver_argument(operate)
     operate.set_defaults(handler=_operate)
     _day_commands(commands)
+
+
+FORECAST_HELP = ("forecast file of one hub (repeatable): a forecast CSV (issue_time, valid_time, weather or "
+                 "solar_kw/wind_kw) or an Open-Meteo JSON; HUB= names the hub, else the file name must "
+                 "contain it; hubs without a file get the offline forecasts")
 
 
 def _day_commands(commands: argparse._SubParsersAction) -> None:
@@ -499,6 +524,7 @@ def _day_commands(commands: argparse._SubParsersAction) -> None:
     dayahead.add_argument("--forecast-seed", type=int, default=0, help="seed of the offline forecast errors")
     dayahead.add_argument("--deadline-buffer-hours", type=float, default=6.0,
                           help="plan every deadline this much earlier [h] (default 6)")
+    dayahead.add_argument("--forecast", action="append", metavar="[HUB=]FILE", help=FORECAST_HELP)
     dayahead.add_argument("--json", action="store_true", help="print plan.json")
     _solver_argument(dayahead)
     dayahead.set_defaults(handler=_dayahead)

@@ -212,8 +212,8 @@ def day_ahead(
     state : DayState, optional
         The state at that midnight (default: :func:`initial_state`).
     forecasts : mapping of str to ForecastSet, optional
-        Per-hub forecasts (default: the offline error model,
-        :func:`~engine.studies.operate.default_forecasts`).
+        Per-hub forecasts, e.g. files read by :func:`engine.inputs.forecast_files.read_hub_forecasts`
+        (hubs left out: the offline error model, :func:`~engine.studies.operate.default_forecasts`).
     issue_hour : int
         Local hour of the daily issue the plan uses (the day before).
     forecast_seed : int
@@ -242,10 +242,10 @@ def day_ahead(
     day = int(round(HOURS_PER_DAY / dt))
     lookahead_hours = default_lookahead_hours(scenario, HOURS_PER_DAY)
     lookahead, buffer = int(round(lookahead_hours / dt)), int(round(deadline_buffer_hours / dt))
-    if forecasts is None:
-        forecasts = default_forecasts(
-            drained, issue_hour=issue_hour, seed=forecast_seed, horizon_hours=lookahead_hours + HOURS_PER_DAY
-        )
+    if forecasts is None or set(forecasts) != set(scenario.hubs):
+        offline = default_forecasts(drained, issue_hour=issue_hour, seed=forecast_seed,
+                                    horizon_hours=lookahead_hours + HOURS_PER_DAY)
+        forecasts = {**offline, **(forecasts or {})}
     planner = RollingPlanner(drained, lookahead, buffer)
     real = min(lookahead, len(drained.index) - start)
     renewable = np.column_stack(

@@ -492,8 +492,9 @@ def operate(scenario: Scenario, *, issue_hour: int = 12, lookahead_hours: float 
     solver : str
         Installed cvxpy solver (HiGHS default).
     forecasts : mapping of str to ForecastSet, optional
-        Per-hub forecasts to plan on instead of the offline error model (e.g. a perfect forecast); they
-        must cover the drained scenario (:func:`engine.inputs.drain.with_drain`).
+        Per-hub forecasts to plan on instead of the offline error model (e.g. a perfect forecast, or
+        files read by :func:`engine.inputs.forecast_files.read_hub_forecasts`); hubs left out get the
+        offline forecasts; steps no issue covers are planned on the actuals (module docstring).
     error_model : ForecastErrorModel, optional
         Error levels of the offline forecasts (default: the calibrated Chinese day-ahead levels).
     progress : callable, optional
@@ -521,10 +522,11 @@ def operate(scenario: Scenario, *, issue_hour: int = 12, lookahead_hours: float 
         lookahead_hours = default_lookahead_hours(scenario, replan_hours)
     lookahead, starts = _check_operation(drained, issue_hour, lookahead_hours, replan_hours, quantile)
     buffer = _check_buffer(deadline_buffer_hours, drained.step_hours)
-    if forecasts is None:
-        forecasts = default_forecasts(drained, issue_hour=issue_hour, seed=forecast_seed,
-                                      error_model=error_model,
-                                      horizon_hours=max(lookahead_hours + 24.0, 48.0 - issue_hour))
+    if forecasts is None or set(forecasts) != set(scenario.hubs):
+        offline = default_forecasts(drained, issue_hour=issue_hour, seed=forecast_seed,
+                                    error_model=error_model,
+                                    horizon_hours=max(lookahead_hours + 24.0, 48.0 - issue_hour))
+        forecasts = {**offline, **(forecasts or {})}
     planning = _planning_forecasts(forecasts, drained, quantile)
     planner = RollingPlanner(drained, lookahead, buffer)
     rolled = _roll(drained, planner, planning, starts, solver, progress)
