@@ -374,15 +374,18 @@ def _plan(args: argparse.Namespace) -> None:
     from engine.inputs.plan_settings import CAPACITY_UNITS
     from engine.inputs.scenario_file import load_scenario
     from engine.outputs.files import write_outputs
-    from engine.studies.size import size
+    from engine.outputs.plan_report import years_lines
+    from engine.studies.size import size, size_across_years
 
     if not Path(args.scenario).is_file():
         raise ScenarioError(f"scenario file: expected an existing TOML file with a [plan] table, got "
                             f"{str(args.scenario)!r}; check the path")
     inputs = _scenario_inputs(args.scenario, args.out)
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, **({} if args.years is None else {"plan.years": args.years}))
     _print_weather_notes(args.command, scenario)
-    result = size(scenario, solver=args.solver)
+    across = size_across_years(scenario, solver=args.solver) if (scenario.plan is not None
+                                                                  and scenario.plan.years > 1) else None
+    result = size(scenario, solver=args.solver) if across is None else across.result
     paths = write_outputs(result, args.out, command=args.command, arguments=_arguments(args), inputs=inputs)
     sizing, solver = result.sizing, result.solver
     print(f"{scenario.name}: {len(scenario.index)} steps of {scenario.step_hours:g} h, hourly green share "
@@ -396,6 +399,8 @@ def _plan(args: argparse.Namespace) -> None:
         print(f"{f'  {label}':<34}{sizing.costs_cny[part] / 1e6:>14,.2f}")
     print(f"{'cost per MWh of IT energy [CNY]':<34}{sizing.cost_per_mwh_it_cny:>14,.1f}")
     print(f"{'green share (hourly matched)':<34}{result.metrics()['green_share_hourly']:>14.1%}")
+    if across is not None:
+        print("\n".join(years_lines(across)))
     print(f"wrote {', '.join(str(path) for path in paths.values())}")
 
 
@@ -464,6 +469,8 @@ def _study_commands(commands: argparse._SubParsersAction) -> None:
     plan = commands.add_parser("plan", help="size wind, solar and batteries for a green-share target "
                                "(the scenario's [plan] table) together with their operation")
     plan.add_argument("scenario", type=Path, help="scenario TOML file with a [plan] table")
+    plan.add_argument("--years", type=int, help="weather years to size on together (plan.years; "
+                      "default the table's, else 1)")
     plan.add_argument("--out", type=Path, default=Path("suandian-plan"),
                       help="output folder for plan.json, schedule.csv, report.html (default ./suandian-plan)")
     _solver_argument(plan)

@@ -38,3 +38,18 @@ def test_bad_plan_key_is_one_line_and_exit_2(tmp_path, capsys):
     error = capsys.readouterr().err
     assert "plan.hubs.zhongwei.solar_gw" in error and "Traceback" not in error
     assert len(error.strip().splitlines()) == 1
+
+
+def test_plan_across_years_prints_each_year_and_out_of_sample(tmp_path, capsys):
+    path = tmp_path / "years.toml"
+    path.write_text(
+        'start = "2025-01-01 00:00"\nhours = 8760\n[objective]\nminimize = "cost"\nmin_green_share = 0.5\n'
+        "[hubs.zhongwei]\nit_capacity_mw = 20\nfirm_it_mw = 10\ngrid_import_mw = 20\n"
+        "[plan]\nout_of_sample_years = 1\n[plan.hubs.zhongwei]\nsolar_mw = { max = 500 }\n"
+        "wind_mw = { max = 500 }\n", encoding="utf-8")
+    from engine.cli import main as cli_main
+
+    assert cli_main(["plan", str(path), "--years", "2", "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "across 2 weather years (target every year)" in out
+    assert "2027 out_of_sample" in out and "sized: cost" in out

@@ -41,6 +41,7 @@ from weather.power import park_output
 from weather.readers import read_weather
 from weather.synthetic import typical_year
 from weather.wind_calibration import STATION_HEIGHT_LIMIT_M, calibrate_station_wind
+from weather.years import weather_record
 
 TYPICAL = "typical"
 """The ``weather`` setting for the built-in typical year."""
@@ -81,7 +82,8 @@ def typical_weather(hub: Hub, index: pd.DatetimeIndex, step: pd.Timedelta, seed:
 def hub_series(hub: Hub, index: pd.DatetimeIndex, step: pd.Timedelta, *, key: str,
                solar_kw: float = 0.0, wind_kw: float = 0.0, tracking: bool = False,
                firm_it_kw: float = 0.0, pue: float | str | None = None,
-               weather: str | Path = TYPICAL, weather_seed: int = 0, calibrate_wind: bool = False,
+               weather: str | Path | WeatherData = TYPICAL, weather_seed: int = 0,
+               calibrate_wind: bool = False,
                profiles: pd.DataFrame | None = None) -> pd.DataFrame:
     """The hub's series on the scenario index (columns :data:`~engine.inputs.scenario.HUB_SERIES`).
 
@@ -104,8 +106,9 @@ def hub_series(hub: Hub, index: pd.DatetimeIndex, step: pd.Timedelta, *, key: st
     pue : float or "weather" or None
         A constant PUE, ``"weather"`` for :func:`engine.inputs.pue.weather_pue` calibrated to
         ``hub.pue_target``, or None for the constant ``hub.pue_target``.
-    weather : "typical" or pathlib.Path
-        The built-in typical year (catalogue hubs only) or a weather file.
+    weather : "typical" or pathlib.Path or WeatherData
+        The built-in typical year (catalogue hubs only), a weather file, or weather already built
+        (such as :func:`years_weather`'s many years).
     weather_seed : int
         Seed of the typical year.
     calibrate_wind : bool
@@ -182,12 +185,33 @@ def _station_wind(weather: WeatherData, hub: Hub, key: str, wants_wind: bool,
     return calibrate_station_wind(weather, hub)
 
 
-def _weather(hub: Hub, index: pd.DatetimeIndex, step: pd.Timedelta, weather: str | Path, seed: int,
+def years_weather(hub: Hub, start_year: int, years: int, seed: int) -> WeatherData:
+    """``years`` synthetic weather years of a catalogue hub from local ``start_year`` as one record.
+
+    :func:`weather.years.weather_record`: each year its own typical year with spatially correlated
+    inter-annual anomalies of GHI and wind; ``seed`` is the hub's ``weather_seed``.
+
+    Raises
+    ------
+    ScenarioError
+        For a hub outside the catalogue or a bad number of years.
+    """
+    try:
+        return weather_record(hub, years, seed=seed, start_year=start_year)
+    except WeatherInputError as error:
+        raise ScenarioError(f"hubs.{hub.name}.weather: {error}") from None
+
+
+def _weather(hub: Hub, index: pd.DatetimeIndex, step: pd.Timedelta, weather: str | Path | WeatherData,
+             seed: int,
              key: str, wind: tuple[bool, bool] = (False, False)) -> tuple[WeatherData, np.ndarray]:
     """The weather over the horizon (:func:`weather.calendar.onto_horizon`) and a reference year of
     temperatures [degC]; ``wind`` = (a wind park needs it, calibrate station wind), applied to the
     whole file before it is cut to the horizon (the calibration ranks a year of hours)."""
-    if weather == TYPICAL:
+    if isinstance(weather, WeatherData):
+        full = weather
+        reference_temp = full.data["temp_air"].to_numpy()
+    elif weather == TYPICAL:
         if hub.name not in load_catalogue():
             raise ScenarioError(
                 f"{key}.weather: expected a weather file path for a custom hub (it has no catalogue "

@@ -4,6 +4,9 @@ The table names the capacities that :func:`engine.studies.size.plan` makes decis
 
     [plan]
     min_green_share = 1.0             # optional; else objective.min_green_share is the target
+    years = 1                         # weather years sized on together (1-30); default 1
+    target = "every_year"             # "every_year" (default, robust) or "average" over the years
+    out_of_sample_years = 1           # further years the design is scored on (0-30); default 1
     [plan.hubs.zhongwei]              # any hub of the scenario; each key optional, max required
     solar_mw = { min = 0, max = 2000 }
     wind_mw = { min = 0, max = 2000 }
@@ -106,7 +109,11 @@ COST_DEFAULTS = {
 """Annualised capacity costs [CNY per kW-year, per kWh-year]: about 317 (PV), 536 (wind), 98.4
 (battery energy) and 49.2 (battery power) with the figures above."""
 
-PLAN_KEYS = ("min_green_share", "hubs", "costs")
+PLAN_KEYS = ("min_green_share", "years", "target", "out_of_sample_years", "hubs", "costs")
+TARGETS = ("every_year", "average")
+"""``every_year``: the green-share target holds in each weather year (the default: a design must not
+fail in a bad year); ``average``: over all the years together."""
+MAX_YEARS = 30
 PLAN_HUB_KEYS = ("solar_mw", "wind_mw", "battery_energy_mwh", "battery_power_mw")
 BOUND_KEYS = ("min", "max")
 COST_KEYS = tuple(COST_DEFAULTS)
@@ -124,11 +131,20 @@ class PlanSettings:
         Hub -> ``{key: (lower, upper)}`` for the sized keys of :data:`PLAN_HUB_KEYS`, in kW or kWh.
     costs : dict
         The four annual costs of :data:`COST_DEFAULTS` (defaults overridden by ``[plan.costs]``).
+    years : int
+        Weather years sized on together (:func:`engine.studies.size.size_across_years`).
+    target : str
+        One of :data:`TARGETS`.
+    out_of_sample_years : int
+        Further weather years the design is scored on without being sized on them.
     """
 
     min_green_share: float
     bounds_kw: dict
     costs: dict
+    years: int = 1
+    target: str = "every_year"
+    out_of_sample_years: int = 1
 
 
 def _keys(value: Any, allowed: tuple[str, ...], key: str, problems: Problems) -> dict | None:
@@ -181,11 +197,27 @@ def read_plan(value: Any, hubs: Sequence[str], objective_share: float, written_s
     costs_raw = _keys(raw.get("costs", {}), COST_KEYS, "plan.costs", problems) or {}
     costs = {name: problems.attempt(partial(number, costs_raw.get(name, default), f"plan.costs.{name}"))
              for name, default in COST_DEFAULTS.items()}
+    years = problems.attempt(partial(_count, raw.get("years", 1), "plan.years", 1))
+    out_of_sample = problems.attempt(partial(_count, raw.get("out_of_sample_years", 1),
+                                             "plan.out_of_sample_years", 0))
+    target = raw.get("target", "every_year")
+    if target not in TARGETS:
+        problems.add(f"plan.target: expected one of {', '.join(TARGETS)}, got {target!r}. "
+                     "Fix: target = \"every_year\" (the default) or \"average\".")
     if own:
         problems.raise_any()
     if len(problems.messages) > before:
         return None
-    return PlanSettings(min_green_share=share, bounds_kw=bounds, costs=costs)
+    return PlanSettings(min_green_share=share, bounds_kw=bounds, costs=costs, years=years, target=target,
+                        out_of_sample_years=out_of_sample)
+
+
+def _count(value: Any, key: str, low: int) -> int:
+    """A whole number of years in [low, MAX_YEARS]."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= MAX_YEARS:
+        raise ScenarioError(f"{key}: expected a whole number of years {low}..{MAX_YEARS}, got {value!r}. "
+                            f"Fix: {key.rpartition('.')[2]} = {max(low, 1)}.")
+    return value
 
 
 def _target(value: Any, written_share: Any) -> float:

@@ -9,6 +9,7 @@ from engine.inputs.plan_settings import CAPACITY_UNITS
 from engine.outputs.html import page, table
 from engine.outputs.run_report import body_sections, header
 from engine.studies.result import StudyResult
+from engine.studies.size import YearsPlan
 
 
 def plan_section(result: StudyResult) -> str:
@@ -49,3 +50,21 @@ def render_plan_report(result: StudyResult) -> str:
     """
     return page(f"suandian plan — {result.scenario.name}",
                 [header(result, ": sizing"), plan_section(result), *body_sections(result)])
+
+
+def years_lines(plan: YearsPlan) -> list[str]:
+    """Text lines of a sizing across weather years: one row per year, then the spread per sample."""
+    lines = [f"across {int((plan.years['sample'] == 'sized').sum())} weather years (target "
+             f"{plan.target.replace('_', ' ')}), and out of sample:",
+             f"{'year':>6} {'sample':<14}{'cost MCNY':>11}{'CNY/MWh IT':>12}{'green':>9}{'backup MW':>11}"]
+    for row in plan.years.itertuples():
+        lines.append(f"{row.year:>6} {row.sample:<14}{row.cost_cny / 1e6:>11,.2f}"
+                     f"{row.cost_per_mwh_it_cny:>12,.1f}{row.green_share_hourly:>9.2%}"
+                     f"{row.peak_grid_import_mw:>11,.1f}")
+    for sample, figures in plan.spread().items():
+        green, backup = figures["green_share_hourly"], figures["peak_grid_import_mw"]
+        cost = figures["cost_per_mwh_it_cny"]
+        lines.append(f"{sample}: cost {cost['min']:,.1f}-{cost['max']:,.1f} CNY/MWh IT, green "
+                     f"{green['min']:.2%}-{green['max']:.2%}, backup {backup['min']:,.1f}-"
+                     f"{backup['max']:,.1f} MW")
+    return lines

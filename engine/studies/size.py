@@ -32,11 +32,12 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import cvxpy as cp
 import numpy as np
 import pandas as pd
 
 from engine.errors import ScenarioError
-from engine.inputs.hub_series import TYPICAL, hub_series
+from engine.inputs.hub_series import TYPICAL, hub_series, years_weather
 from engine.inputs.plan_settings import PLAN_HUB_KEYS, PlanSettings
 from engine.inputs.scenario import Battery, Objective, Scenario, plan_settings
 from engine.metrics import statistics
@@ -234,9 +235,16 @@ def size(scenario: Scenario, *, solver: str = "HIGHS") -> StudyResult:
     engine.errors.SolverError
         The solver failed or is not installed.
     """
+    return _size(scenario, solver, year_floors=False)
+
+
+def _size(scenario: Scenario, solver: str, year_floors: bool) -> StudyResult:
+    """:func:`size`, with the target in every calendar year as well when ``year_floors``."""
     settings = plan_settings(scenario)
     planning = _planning_scenario(scenario, settings)
     model = CoSchedulingModel(planning, sizing=_sizing(scenario, planning, settings))
+    if year_floors:
+        _add_year_floors(model, planning, settings.min_green_share)
     schedule = model.solve(solver=solver)
     outcome = _sizing_outcome(scenario, settings, model.sized_capacities(),
                               statistics(planning, schedule, by="total"))
@@ -324,3 +332,196 @@ def _planned_scenario(planning: Scenario, sizing: SizingOutcome, schedule: Sched
         min_green_share=sizing.min_green_share,
     )
     return dataclasses.replace(planning, hubs=hubs, objective=objective)
+
+
+# ------------------------------------------------------------------------------------------------------
+# Sizing across weather years
+# ------------------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class YearsPlan:
+    """One design sized for several weather years, and how it does in each year.
+
+    Attributes
+    ----------
+    result : StudyResult
+        The sizing (:func:`size`) over the sized years as one horizon.
+    years : pandas.DataFrame
+        One row per weather year: ``year`` (local calendar year), ``sample`` (``"sized"`` or
+        ``"out_of_sample"``), ``cost_cny`` (annual capacity cost + that year's grid energy at the tariff
+        [CNY]; demand charges and other economics stay in the sizing's total, not split by year),
+        ``cost_per_mwh_it_cny`` [CNY/MWh], ``green_share_hourly`` [-] and ``peak_grid_import_mw``
+        (the firm backup still needed [MW]).
+    target : str
+        ``"every_year"`` or ``"average"`` (:data:`engine.inputs.plan_settings.TARGETS`).
+    """
+
+    result: StudyResult
+    years: pd.DataFrame
+    target: str
+
+    def spread(self) -> dict:
+        """Per sample, the min, mean and max of each per-year figure (same units as :attr:`years`)."""
+        figures = ["cost_cny", "cost_per_mwh_it_cny", "green_share_hourly", "peak_grid_import_mw"]
+        return {sample: {name: {"min": float(rows[name].min()), "mean": float(rows[name].mean()),
+                                "max": float(rows[name].max())} for name in figures}
+                for sample, rows in self.years.groupby("sample")}
+
+
+def _one_calendar_year(scenario: Scenario) -> int:
+    """The local calendar year a scenario covers exactly, or a ScenarioError naming ``plan.years``."""
+    local = scenario.index.tz_convert(scenario.timezone)
+    year = local[0].year
+    whole = pd.date_range(f"{year}-01-01", f"{year + 1}-01-01", freq=pd.Timedelta(hours=scenario.step_hours),
+                          inclusive="left", tz=scenario.timezone)
+    if len(local) != len(whole) or local[0] != whole[0]:
+        raise ScenarioError(
+            f"plan.years: sizing across weather years needs a scenario of one whole local calendar year, "
+            f"got {len(local)} steps from {local[0]}. Fix: start = \"{year}-01-01 00:00\" and "
+            f"hours = {len(whole) * scenario.step_hours:g}.")
+    return year
+
+
+def years_scenario(scenario: Scenario, first: int, count: int) -> Scenario:
+    """The scenario over ``count`` synthetic weather years, from year ``first`` after its own.
+
+    Every hub gets :func:`engine.inputs.hub_series.years_weather` (year i with typical-year seed
+    ``weather_seed x 1000 + i`` and the i-th correlated anomaly), parks at their nameplates (a park the
+    plan sizes at least 1 MW, so its output per kW is known); firm load, PUE and workload arrivals repeat
+    the scenario's year; carbon and price follow the catalogue on the longer calendar.
+    """
+    year0 = _one_calendar_year(scenario)
+    step = pd.Timedelta(hours=scenario.step_hours)
+    local = pd.date_range(f"{year0 + first}-01-01", f"{year0 + first + count}-01-01", freq=step,
+                          inclusive="left", tz=scenario.timezone)
+    index = local.tz_convert("UTC")
+    sized = scenario.plan.bounds_kw if scenario.plan is not None else {}
+    catalogue, hubs = load_catalogue(), {}
+    for name, hub in scenario.hubs.items():
+        if name not in catalogue or hub.weather != TYPICAL:
+            raise ScenarioError(f"hubs.{name}.weather: sizing across weather years uses the synthetic years "
+                                "of a catalogue hub, got a weather file or a custom hub. Fix: remove "
+                                f"hubs.{name}.weather, or set plan.years = 1.")
+        record = years_weather(catalogue[name], year0, first + count, hub.weather_seed)
+        keep = record.data.index.tz_convert(scenario.timezone).year >= year0 + first
+        record = dataclasses.replace(record, data=record.data.loc[keep])
+        nameplates = {park: max(getattr(hub, f"{park}_kw_nameplate"),
+                                KW_PER_MW if f"{park}_mw" in sized.get(name, {}) else 0.0)
+                      for park in ("solar", "wind")}
+        repeated = pd.DataFrame({column: np.resize(hub.series[column].to_numpy(), len(index))
+                                 for column in ("firm_it_kw", "pue")}, index=index)
+        series = hub_series(catalogue[name], index, step, key=f"hubs.{name}", solar_kw=nameplates["solar"],
+                            wind_kw=nameplates["wind"], tracking=hub.tracking, weather=record,
+                            profiles=repeated)
+        hubs[name] = dataclasses.replace(hub, series=series, solar_kw_nameplate=nameplates["solar"],
+                                         wind_kw_nameplate=nameplates["wind"])
+    workloads = tuple(dataclasses.replace(w, arrival_it_kw=pd.Series(
+        np.resize(w.arrival_it_kw.to_numpy(), len(index)), index=index, name=w.arrival_it_kw.name))
+        for w in scenario.workloads)
+    return dataclasses.replace(scenario, index=index, hubs=hubs, workloads=workloads)
+
+
+def _year_slices(scenario: Scenario) -> list[tuple[int, slice]]:
+    """(local calendar year, slice of its steps) of a scenario's index."""
+    years = scenario.index.tz_convert(scenario.timezone).year.to_numpy()
+    return [(int(y), slice(int(np.argmax(years == y)), int(len(years) - np.argmax(years[::-1] == y))))
+            for y in np.unique(years)]
+
+
+def _add_year_floors(model: CoSchedulingModel, planning: Scenario, share: float) -> None:
+    """``GreenFloor-min_share_<year>``: the floor ``s F_y <= F_y - G_y`` in every calendar year y.
+
+    ``F_y`` is the facility energy from the supply side and ``G_y`` the grid import summed over the
+    year's steps, as the horizon-wide ``GreenFloor-min_share`` (:class:`engine.model.GreenFloor`), whose
+    facility expression they reuse.
+    """
+    total = model.constraints["GreenFloor-facility_total"]
+    net_supply = total.args[1].args[0]
+    grid = model.components["grid"].import_kw
+    extra = {}
+    for year, rows in _year_slices(planning):
+        facility = cp.sum(net_supply[rows, :])
+        extra[f"GreenFloor-min_share_{year}"] = share * facility <= facility - cp.sum(grid[rows, :])
+    model.constraints.update(extra)
+    model.problem = cp.Problem(model.problem.objective, [*model.problem.constraints, *extra.values()])
+
+
+def year_figures(scenario: Scenario, schedule: Schedule, capacity_cost_cny_per_year: float,
+                 sample: str) -> pd.DataFrame:
+    """Per local calendar year of a schedule: cost, green share and firm backup (:class:`YearsPlan`)."""
+    flows = schedule.flows
+    hubs = [flows[flows["hub"] == name] for name in scenario.hubs]
+    dt = scenario.step_hours
+
+    def total(column: str) -> np.ndarray:
+        return sum(rows[column].to_numpy(dtype=float) for rows in hubs)
+
+    grid, facility, it = total("grid_import_kw"), total("facility_kw"), total("it_kw")
+    grid_cost = sum((rows["grid_import_kw"] * rows["price_cny_per_kwh"]).to_numpy(dtype=float)
+                    for rows in hubs)
+    records = []
+    for year, rows in _year_slices(scenario):
+        cost = capacity_cost_cny_per_year + float(grid_cost[rows].sum() * dt)
+        it_mwh = float(it[rows].sum() * dt / KW_PER_MW)
+        records.append({"year": year, "sample": sample, "cost_cny": cost,
+                        "cost_per_mwh_it_cny": cost / it_mwh if it_mwh > 0 else math.nan,
+                        "green_share_hourly": 1.0 - float(grid[rows].sum() / facility[rows].sum()),
+                        "peak_grid_import_mw": float(grid[rows].max() / KW_PER_MW)})
+    return pd.DataFrame(records)
+
+
+def _design_scenario(scenario: Scenario, result: StudyResult) -> Scenario:
+    """The scenario with the planned capacities (rounded up) as its parks and batteries, no green floor,
+    least grid import: how green the design runs in a year it was not sized on."""
+    hubs = {}
+    for name, hub in scenario.hubs.items():
+        chosen = result.sizing.capacities.get(name, {})
+        changes: dict[str, Any] = {f"{park}_kw_nameplate": _rounded_up(chosen[f"{park}_mw"]) * KW_PER_MW
+                                   for park in ("solar", "wind") if f"{park}_mw" in chosen}
+        if "battery_energy_mwh" in chosen:
+            changes["battery"] = result.scenario.hubs[name].battery
+        hubs[name] = dataclasses.replace(hub, **changes)
+    objective = dataclasses.replace(scenario.objective, minimize="grid", min_green_share=0.0)
+    return dataclasses.replace(scenario, hubs=hubs, objective=objective, plan=None)
+
+
+def size_across_years(scenario: Scenario, *, solver: str = "HIGHS") -> YearsPlan:
+    """One design for ``plan.years`` weather years, scored on them and on ``plan.out_of_sample_years``.
+
+    The sizing LP of :func:`size` runs on all the years as one horizon (the monolithic LP: capacities
+    shared, operation per year, the battery carried across New Year). ``plan.target = "every_year"``
+    (default) adds the green floor in each calendar year; ``"average"`` keeps only the floor over all
+    years. Each further year is then operated with the design (rounded up), least grid import, no floor.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A scenario of one whole local calendar year with a ``[plan]`` table, catalogue hubs on the
+        typical weather.
+    solver : str
+        An installed cvxpy solver (default HiGHS).
+
+    Returns
+    -------
+    YearsPlan
+        The sizing and one row of figures per year.
+
+    Raises
+    ------
+    ScenarioError
+        Not one calendar year, a weather file or custom hub, or an invalid ``[plan]`` table.
+    engine.errors.InfeasibleError
+        The target cannot be met (in some year) within the capacity bounds.
+    """
+    settings = plan_settings(scenario)
+    sized = years_scenario(scenario, 0, settings.years)
+    result = _size(sized, solver, year_floors=settings.target == "every_year")
+    annual = result.sizing.costs_cny["capacity"] / settings.years
+    figures = [year_figures(sized, result.schedules["coordinated"], annual, "sized")]
+    if settings.out_of_sample_years:
+        later = years_scenario(_design_scenario(scenario, result), settings.years,
+                               settings.out_of_sample_years)
+        operated = CoSchedulingModel(later).solve(solver=solver)
+        figures.append(year_figures(later, operated, annual, "out_of_sample"))
+    return YearsPlan(result=result, years=pd.concat(figures, ignore_index=True), target=settings.target)

@@ -18,7 +18,7 @@ from engine.metrics import metrics
 from engine.model import CoSchedulingModel
 from engine.outputs.files import write_outputs
 from engine.studies.run import run
-from engine.studies.size import planned_overrides, size
+from engine.studies.size import _size, planned_overrides, size, size_across_years
 from engine.studies.sweep import point_columns
 from tests.engine.builders import hub, scenario, time_index
 
@@ -192,3 +192,70 @@ def test_full_year_example_meets_100_percent():
     assert recomputed["it_energy_mwh"] == pytest.approx(30 * 8760, rel=1e-6)
     costs = result.sizing.costs_cny
     assert costs["total"] == pytest.approx(costs["capacity"] + costs["grid_energy"], rel=1e-9)
+
+
+def _new_year_case(share: float):
+    """100 kW load over 31 Dec 2025 and 1 Jan 2026 (local), no battery: 12 h of sun on the first day,
+    6 h on the second."""
+    index = time_index(48, start="2025-12-31 00:00")
+    day1 = np.r_[np.zeros(6), np.ones(12), np.zeros(6)]
+    day2 = np.r_[np.zeros(9), np.ones(6), np.zeros(9)]
+    inputs = hub("solo", index, grid_import_kw=1e4, solar_kw=np.r_[day1, day2] * 1000.0,
+                 firm_it_kw=LOAD_KW, price_cny_per_kwh=0.01)
+    inputs = dataclasses.replace(inputs, solar_kw_nameplate=1000.0)
+    case = scenario(index, [inputs], minimize="cost", min_green_share=share)
+    return _with_plan(case, {"hubs": {"solo": {"solar_mw": {"max": 1.0}}}, "costs": COSTS})
+
+
+def test_every_year_floor_is_the_closed_form_and_tighter_than_the_average():
+    """Target 25%: over both days 18 S >= 0.25 x 4800 kWh gives S = 66.7 kW; in each year separately
+    12 S >= 600 and 6 S >= 600 give S = 100 kW."""
+    case = _new_year_case(0.25)
+    average = _size(case, "HIGHS", year_floors=False).sizing.capacities["solo"]["solar_mw"]
+    every = _size(case, "HIGHS", year_floors=True).sizing.capacities["solo"]["solar_mw"]
+    assert average == pytest.approx(1200 / 18 / 1000, rel=1e-5)
+    assert every == pytest.approx(0.1, rel=1e-5)
+
+
+@pytest.mark.parametrize(("change", "key"), [({"years": 0}, "plan.years"), ({"years": 2.5}, "plan.years"),
+                                             ({"target": "median"}, "plan.target"),
+                                             ({"out_of_sample_years": -1}, "plan.out_of_sample_years")])
+def test_invalid_years_keys_name_the_key(change, key):
+    table = {"hubs": {"solo": {"solar_mw": {"max": 1.0}}}, **change}
+    with pytest.raises(ScenarioError, match=rf"^{key}: "):
+        read_plan(table, ("solo",), 1.0)
+
+
+def _years_scenario(**plan):
+    raw = {"start": "2025-01-01 00:00", "hours": 8760,
+           "hubs": {"zhongwei": {"it_capacity_mw": 20, "firm_it_mw": 10, "grid_import_mw": 20}},
+           "objective": {"minimize": "cost", "min_green_share": 0.5},
+           "plan": {"hubs": {"zhongwei": {"solar_mw": {"max": 500}, "wind_mw": {"max": 500}}}, **plan}}
+    return scenario_from_dict(raw)
+
+
+def test_sizing_across_years_meets_the_target_every_year_and_scores_out_of_sample():
+    plan = size_across_years(_years_scenario(years=2, out_of_sample_years=1))
+    years = plan.years
+    assert list(years["year"]) == [2025, 2026, 2027]
+    assert list(years["sample"]) == ["sized", "sized", "out_of_sample"]
+    sized = years[years["sample"] == "sized"]
+    assert (sized["green_share_hourly"] >= 0.5 - 1e-6).all()
+    # Per year: the annual capacity cost plus that year's grid energy at the tariff (demand charges,
+    # in the sizing's total, are not split by year).
+    costs = plan.result.sizing.costs_cny
+    assert costs["capacity"] < sized["cost_cny"].sum() <= costs["total"] + 1e-6
+    assert (years["peak_grid_import_mw"] > 0).all()  # firm backup still needed below 100 %
+    spread = plan.spread()
+    assert set(spread) == {"sized", "out_of_sample"}
+    assert spread["sized"]["green_share_hourly"]["min"] >= 0.5 - 1e-6
+
+
+def test_sizing_across_years_needs_one_calendar_year():
+    case = scenario_from_dict({**{k: v for k, v in tomllib.loads('start = "2025-07-01 00:00"').items()},
+                               "hours": 48,
+                               "hubs": {"zhongwei": {"it_capacity_mw": 20, "firm_it_mw": 10,
+                                                     "grid_import_mw": 20}},
+                               "plan": {"years": 2, "hubs": {"zhongwei": {"solar_mw": {"max": 5}}}}})
+    with pytest.raises(ScenarioError, match=r"^plan\.years: .*one whole local calendar year"):
+        size_across_years(case)
