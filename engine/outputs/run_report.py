@@ -137,8 +137,10 @@ def plain_summary(result: StudyResult) -> str:
     carbon = baseline["carbon_t"] - coordinated["carbon_t"]
     cost = baseline["cost_cny"] - coordinated["cost_cny"]
     share = carbon / baseline["carbon_t"] if baseline["carbon_t"] > 0 else 0.0
-    text = (f"Coordination {'saves' if carbon >= 0 else 'adds'} {abs(carbon):,.0f} tCO2 ({-share:+.0%}) and "
-            f"{'saves' if cost >= 0 else 'costs'} {abs(cost) / 1e6:,.1f} M CNY against running as usual")
+    carbon_verb, cost_verb = ("saves" if carbon >= 0 else "adds"), ("saves" if cost >= 0 else "costs")
+    joint = "and" if carbon_verb == cost_verb else f"but {cost_verb}"
+    text = (f"Coordination {carbon_verb} {abs(carbon):,.0f} tCO2 ({-share:+.0%}) {joint} "
+            f"{abs(cost) / 1e6:,.1f} M CNY against running as usual")
     references = _references(result)
     if len(references) > 1:
         text += _beyond(value_of_optimisation(blocks, references))
