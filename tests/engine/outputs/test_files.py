@@ -22,7 +22,7 @@ def written(tmp_path_factory):
     folder = tmp_path_factory.mktemp("duals")
     path = folder / "small.toml"
     path.write_text(SMALL_SCENARIO, encoding="utf-8")
-    result = run(load_scenario(path, **{"objective.min_green_share": 0.15}))
+    result = run(load_scenario(path, **{"objective.min_green_share": 0.12}))
     return write_outputs(result, folder / "out")
 
 
