@@ -77,7 +77,6 @@ import datetime as dt
 import difflib
 import math
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -110,7 +109,9 @@ from engine.inputs.fields import (
 )
 from engine.inputs.hub_series import TYPICAL, WEATHER_PUE, hub_series
 from engine.inputs.keypath import apply_overrides
+from engine.inputs.limits import check_problem_size, read_toml
 from engine.inputs.plan_settings import COST_KEYS, PLAN_HUB_KEYS, PLAN_KEYS, read_plan
+from engine.inputs.plausibility import KEY_HIGH, PUE, check_column
 from engine.inputs.scenario import (
     BATTERY_DEFAULTS,
     HUB_SERIES,
@@ -173,11 +174,9 @@ def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
     """
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = read_toml(path, "scenario")  # size and nesting limits (engine.inputs.limits)
     except FileNotFoundError:
         raise ScenarioError(f"scenario: file {str(path)!r} not found. Fix: check the path.") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(f"scenario: {str(path)!r} is not valid TOML ({error}). Fix the syntax.") from None
     raw.setdefault("name", path.stem)
     raw = apply_overrides(raw, overrides, create_tables=True, label="override")
     return scenario_from_dict(raw, base_dir=path.resolve().parent, source=path.name)
@@ -208,6 +207,7 @@ def scenario_from_dict(raw: Mapping[str, Any], base_dir: Path | str = ".",
     """
     base_dir = Path(base_dir)
     raw = table(raw, "scenario")
+    check_problem_size(raw)  # before the index or any series is allocated
     problems = Problems(source)
     for message in unknown_keys(raw, TOP_KEYS, ""):
         problems.add(message)
@@ -440,7 +440,7 @@ def _pue(pue: Any, key: str) -> float | str | None:
     if isinstance(pue, str):
         raise ScenarioError(f"{key}.pue: expected a number >= 1 or \"weather\", got {pue!r}. "
                             "Fix: pue = 1.2 or pue = \"weather\".")
-    return number(pue, f"{key}.pue", low=1.0, high=3.0)
+    return number(pue, f"{key}.pue", low=PUE.low, high=PUE.high)
 
 
 def _weather(value: Any, key: str, base_dir: Path) -> Path | str:
@@ -471,13 +471,15 @@ def _catalogue_or_custom_hub(name: str, raw: dict, key: str) -> Hub:
         check_keys(raw, HUB_KEYS + CUSTOM_HUB_KEYS, f"{key}.")
         hub = _custom_hub(name, raw, key)
     if "grid_factor_kg_per_kwh" in raw:
-        factor = number(raw["grid_factor_kg_per_kwh"], f"{key}.grid_factor_kg_per_kwh", high=2.0,
-                         unit=" [kgCO2/kWh]")
+        factor = number(raw["grid_factor_kg_per_kwh"], f"{key}.grid_factor_kg_per_kwh",
+                        high=KEY_HIGH["grid_factor_kg_per_kwh"], unit=" [kgCO2/kWh]")
         hub = dataclasses.replace(hub, grid_factor_kg_per_kwh=factor, grid_factor_source="scenario file")
     if "flat_price_cny_per_kwh" in raw:
         tariff = dataclasses.replace(
             hub.tariff, flat_price_cny_per_kwh=number(raw["flat_price_cny_per_kwh"],
-                                                       f"{key}.flat_price_cny_per_kwh", unit=" [CNY/kWh]"),
+                                                       f"{key}.flat_price_cny_per_kwh",
+                                                       high=KEY_HIGH["flat_price_cny_per_kwh"],
+                                                       unit=" [CNY/kWh]"),
             flat_price_source="scenario file")
         hub = dataclasses.replace(hub, tariff=tariff)
     return hub
@@ -492,10 +494,10 @@ def _custom_hub(name: str, raw: dict, key: str) -> Hub:
                 f"is no default). Fix: add {needed} = ... (grid factor in kgCO2/kWh, flat price in CNY/kWh).")
     pue = raw["pue"]
     if pue == WEATHER_PUE:
-        pue_target = number(required(raw, "pue_target", f"{key}."), f"{key}.pue_target", low=1.0,
-                             high=3.0)
+        pue_target = number(required(raw, "pue_target", f"{key}."), f"{key}.pue_target", low=PUE.low,
+                             high=PUE.high)
     else:
-        pue_target = number(pue, f"{key}.pue", low=1.0, high=3.0)
+        pue_target = number(pue, f"{key}.pue", low=PUE.low, high=PUE.high)
     tariff_key = raw.get("tariff")
     tariffs = {hub.tariff.key: hub.tariff for hub in load_catalogue().values()}
     if tariff_key is None:
@@ -596,16 +598,18 @@ def read_profiles(path: Path, index: pd.DatetimeIndex, allowed: tuple[str, ...],
     try:
         frame = pd.read_csv(path, dtype={"time": str})
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
-        raise ScenarioError(f"{key}: {str(path)!r} is not a readable CSV ({error}). Fix the file.") from None
+        raise ScenarioError(f"{key}: {str(path)!r} is not a readable CSV ({type(error).__name__}). "
+                            "Fix the file.") from None
     if "time" not in frame:
         raise ScenarioError(f"{key}: expected a column `time` (ISO 8601 with offset) in {path.name}, got "
-                            f"columns {list(frame.columns)}. Fix: add it.")
-    for column in frame.columns.drop("time"):
-        if column not in allowed:
+                            f"{len(frame.columns)} columns, none named time. Fix: add it.")
+    for position, column in enumerate(frame.columns):  # names are file content: shown only when allowed
+        if column != "time" and column not in allowed:
             close = difflib.get_close_matches(str(column), allowed, n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
-            raise ScenarioError(f"{key}: unknown column {column!r} in {path.name}; {hint}expected any of "
-                                f"{', '.join(allowed)}. Fix: rename or remove the column.")
+            raise ScenarioError(f"{key}: column {position + 1} of {path.name} has a name that is not "
+                                f"allowed; {hint}expected any of {', '.join(allowed)}. Fix: rename or remove "
+                                "the column.")
     if len(frame) != len(index):
         raise ScenarioError(f"{key}: expected {len(index)} rows (one per step of the scenario), got "
                             f"{len(frame)} in {path.name}. Fix: give exactly the scenario's steps.")
@@ -617,19 +621,14 @@ def read_profiles(path: Path, index: pd.DatetimeIndex, allowed: tuple[str, ...],
                             f"scenario step {index[row]} (UTC). Fix: align the file with start, step_minutes "
                             "and timezone (a wrong UTC offset shifts every row).")
     values = frame.drop(columns="time")
-    try:
-        values = values.astype(float)
-    except ValueError as error:
-        raise ScenarioError(f"{key}: expected numbers in {path.name} ({error}). Fix the values.") from None
     for column in values:
-        bad = ~np.isfinite(values[column].to_numpy()) | (values[column].to_numpy() < 0)
-        if column == "pue":
-            bad |= values[column].to_numpy() < 1
-        if bad.any():
-            lowest = "1" if column == "pue" else "0"
-            row = int(np.argmax(bad))
-            raise ScenarioError(f"{key}: column {column!r} of {path.name} must be finite and >= {lowest}, "
-                                f"got {values[column].iloc[row]} at row {row}. Fix the value.")
+        numeric = pd.to_numeric(values[column], errors="coerce")
+        if (numeric.isna() & values[column].notna()).any():
+            row = int(np.argmax((numeric.isna() & values[column].notna()).to_numpy()))
+            raise ScenarioError(f"{key}: expected numbers in column {column!r} of {path.name}, got text at "
+                                f"row {row}. Fix the value.")
+        values[column] = numeric.astype(float)
+        check_column(values[column].to_numpy(), column, key, path.name)
     values.index = index
     return values
 
@@ -654,8 +653,16 @@ def _workload_origin(raw: Mapping[str, Any], key: str, hubs: Mapping[str, Any]) 
     return origin
 
 
+RESERVED_WORKLOAD_NAMES = tuple(column.removesuffix("_it_kw") for column in HUB_SERIES
+                                if column.endswith("_it_kw"))
+"""Names a workload may not take: its ``<name>_it_kw`` column would be a hub series (``firm``)."""
+
+
 def _workload_name(raw: Mapping[str, Any], key: str, names: Mapping[str, str]) -> str:
     name = string(required(raw, "name", f"{key}."), f"{key}.name")
+    if name in RESERVED_WORKLOAD_NAMES:
+        raise ScenarioError(f"{key}.name: {name!r} is reserved (its column {name}_it_kw is a hub series); "
+                            "expected another name. Fix: rename the workload, e.g. \"batch\".")
     if name in names:
         raise ScenarioError(f"{key}.name: duplicate workload name {name!r}. Fix: give each workload its "
                             "own name (it names the `<name>_it_kw` columns).")
@@ -696,6 +703,9 @@ def _workload_fields(i: int, raw: Mapping[str, Any], hubs: Mapping[str, Any],
             problems.attempt(partial(check_hub_name, hub_name, hubs, f"{key}.hubs"))
         if len(set(map(str, allowed))) != len(allowed):
             problems.add(f"{key}.hubs: hub listed twice in {allowed!r}. Fix: list each hub once.")
+        if raw.get("origin") not in allowed:  # the work arrives there: as usual runs it there first
+            problems.add(f"{key}.hubs: expected the origin {raw.get('origin')!r} among the allowed hubs, "
+                         f"got {allowed!r}. Fix: add it (the baseline runs work where it arrives).")
     data = problems.attempt(partial(number, raw.get("data_tb_per_mwh", 0.0), f"{key}.data_tb_per_mwh",
                                     unit=" [TB/MWh]"))
     problems.raise_any()

@@ -13,6 +13,7 @@ import difflib
 import re
 import zoneinfo
 
+import numpy as np
 import pandas as pd
 
 from engine.errors import ScenarioError
@@ -118,10 +119,11 @@ def parse_offset_times(text: pd.Series, key: str, source: str) -> pd.DatetimeInd
     text = text.astype(str).str.strip()
     naive = ~text.str.contains(_OFFSET)
     if naive.any():
+        row = int(np.argmax(naive.to_numpy()))  # the row, not its text: the file's content is not echoed
         raise ScenarioError(f"{key}: expected times with a UTC offset (e.g. 2025-07-01T00:00+08:00), got "
-                            f"{text[naive].iloc[0]!r} without one in {source}. Fix: add the offset.")
+                            f"one without an offset at row {row} of {source}. Fix: add the offset.")
     try:
         return pd.DatetimeIndex(pd.to_datetime(text, format="ISO8601", utc=True))
     except (ValueError, TypeError) as error:
-        raise ScenarioError(f"{key}: column `time` of {source} is not ISO 8601 ({error}). "
+        raise ScenarioError(f"{key}: column `time` of {source} is not ISO 8601 ({type(error).__name__}). "
                             "Fix: write times like 2025-07-01T00:00+08:00.") from None

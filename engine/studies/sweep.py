@@ -69,7 +69,6 @@ import itertools
 import json
 import os
 import time
-import tomllib
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
@@ -82,6 +81,7 @@ import pandas as pd
 from engine.atomic import write_json
 from engine.errors import ScenarioError
 from engine.inputs.keypath import apply_overrides, check_key, resolve_key
+from engine.inputs.limits import read_toml
 from engine.inputs.scenario_file import TABLE_KEYS
 from engine.inputs.sources import file_sha256, package_fingerprint, referenced_files
 from engine.studies.result import StudyResult
@@ -205,10 +205,7 @@ def load_sweep(path: str | Path) -> Sweep:
     path = Path(path)
     if not path.is_file():
         raise ScenarioError(f"sweep file {str(path)!r} not found; give the path of a sweep TOML file")
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(f"sweep file {str(path)!r} is not valid TOML: {error}") from error
+    raw = read_toml(path, "sweep file")
     return sweep_from_dict(raw, path.resolve().parent, path=path, default_name=path.stem)
 
 
@@ -241,10 +238,7 @@ def sweep_from_dict(raw: Mapping, sweep_dir: Path, *, path: Path | None = None,
     if not base_path.is_file():
         raise ScenarioError(f"sweep file: base scenario {raw['base']!r} not found at {str(base_path)!r}; "
                             "the path is relative to the sweep file")
-    try:
-        base_raw = tomllib.loads(base_path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(f"base scenario {str(base_path)!r} is not valid TOML: {error}") from error
+    base_raw = read_toml(base_path, "base scenario")
     base_raw.setdefault("name", base_path.stem)  # as engine.inputs.scenario_file.load_scenario names it
     kind = _check_kind(raw.get("kind", "run"), "kind")
     solver = raw.get("solver", "HIGHS")
