@@ -12,7 +12,7 @@ import json
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -99,7 +99,8 @@ def _weather(args: argparse.Namespace) -> None:
             weather = calibrate_station_wind(weather, hub)
     else:
         weather = weather_record(hub, args.years or 1, seed=args.seed, start_year=args.start_year)
-    paths = write_weather_csv(weather, args.out)
+    inputs = [] if args.weather is None else [args.weather]
+    paths = _write_folder(args, inputs, lambda folder: write_weather_csv(weather, folder))
     for note in weather.notes:
         print(f"suandian weather: {note}", file=sys.stderr)
     print(f"{hub.name}: {len(weather.data)} h of weather ({weather.source}) written to "
@@ -140,6 +141,16 @@ def _scenario_path(args: argparse.Namespace) -> Path:
 def _arguments(args: argparse.Namespace) -> dict:
     """The command's arguments, for its output manifest."""
     return {key: value for key, value in vars(args).items() if key != "handler"}
+
+
+def _write_folder(args: argparse.Namespace, inputs: list, write: Callable[[Path], dict]) -> dict[str, Path]:
+    """Run ``write(folder)`` in a temporary folder that replaces ``--out`` with its manifest when complete
+    (:func:`engine.outputs.manifest.output_folder`); return the written paths inside ``--out``."""
+    from engine.outputs.manifest import output_folder
+
+    with output_folder(args.out, args.command, arguments=_arguments(args), inputs=inputs) as folder:
+        written = write(folder)
+    return {key: Path(args.out) / Path(path).relative_to(folder) for key, path in written.items()}
 
 
 def _scenario_inputs(path: Path, out: Path) -> list[Path]:
@@ -255,6 +266,7 @@ def _dayahead(args: argparse.Namespace) -> None:
     from engine.studies.dayahead import day_ahead, state_from_record
 
     path = _scenario_path(args)
+    inputs = _scenario_inputs(path, args.out) + ([] if args.state is None else [args.state])
     scenario = load_scenario(path)
     source = f"--state {args.state}"
     state = None if args.state is None else state_from_record(_read_state(args.state), scenario, source)
@@ -262,7 +274,7 @@ def _dayahead(args: argparse.Namespace) -> None:
                      issue_hour=args.issue_hour, forecast_seed=args.forecast_seed,
                      deadline_buffer_hours=args.deadline_buffer_hours, solver=args.solver,
                      state_source=source)
-    paths = write_dayahead(plan, args.out, str(path.resolve()))
+    paths = _write_folder(args, inputs, lambda folder: write_dayahead(plan, folder, str(path.resolve())))
     if args.json:
         print(paths["plan_json"].read_text(encoding="utf-8"))
         return
@@ -302,7 +314,8 @@ def _settle(args: argparse.Namespace) -> None:
     index = drained.index[start:start + len(state.plan["grid_import_kw"])]
     actual = read_actuals(args.actuals, index, list(scenario.hubs))
     settled, following = settle_day(scenario, state, actual, source)
-    paths = write_settlement(scenario, settled, following, args.out, scenario_file)
+    paths = _write_folder(args, [args.state, args.actuals, scenario_file], lambda folder: write_settlement(
+        scenario, settled, following, folder, scenario_file))
     summary = json.loads(paths["summary"].read_text(encoding="utf-8"))
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))

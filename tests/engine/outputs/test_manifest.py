@@ -112,3 +112,11 @@ def test_os_errors_name_the_file(tmp_path, capsys):
     assert code == EXIT_BAD_INPUT
     error = capsys.readouterr().err
     assert str(blocker / "power.csv") in error and error.count("\n") == 1
+
+
+def test_every_command_that_writes_a_folder_leaves_a_manifest(tmp_path):
+    out = tmp_path / "weather"
+    assert main(["weather", "--hub", "zhongwei", "--out", str(out)]) == 0
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["command"] == "weather" and manifest["inputs"] == []
+    assert {item["path"] for item in manifest["files"]} == {"weather.csv", "weather.json"}
