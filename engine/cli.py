@@ -22,7 +22,7 @@ from engine.errors import InfeasibleError, ScenarioError, SolverError
 from engine.inputs.sources import referenced_files
 from engine.inputs.times import local_iso
 from weather.catalogue import TIMEZONE, get_hub, load_catalogue
-from weather.forecast import day_ahead_forecast, day_ahead_skill
+from weather.forecast import day_ahead_skill
 from weather.power import park_output, power_summary
 from weather.readers import read_weather
 from weather.synthetic import typical_year
@@ -108,24 +108,53 @@ def _weather(args: argparse.Namespace) -> None:
 
 
 def _forecast(args: argparse.Namespace) -> None:
+    from weather.forecast import error_correlation, forecast_structure, hub_forecasts, probabilistic_scores
+
     hub = get_hub(args.hub)
-    weather = typical_year(hub, seed=args.seed)
-    actual = park_output(weather, args.solar_mw, args.wind_mw)
-    forecast = day_ahead_forecast(actual, args.solar_mw * 1000.0, args.wind_mw * 1000.0,
-                                  issue_hour=args.issue_hour, seed=args.seed)
-    skill = {"hub": hub.name, "weather": weather.source, "forecast": forecast.source,
-             "solar_mw": args.solar_mw, "wind_mw": args.wind_mw, **day_ahead_skill(actual, forecast)}
+    others = _nearest_hubs(hub, 2) if args.with_hub is None else [get_hub(name) for name in args.with_hub]
+    sites = [hub, *[other for other in others if other.name != hub.name]]
+    weathers = {site.name: typical_year(site, seed=args.seed) for site in sites}
+    actuals = {name: park_output(weather, args.solar_mw, args.wind_mw) for name, weather in weathers.items()}
+    nameplates = dict.fromkeys(actuals, (args.solar_mw * 1000.0, args.wind_mw * 1000.0))
+    forecasts = hub_forecasts(actuals, nameplates, {site.name: (site.lat, site.lon) for site in sites},
+                              issue_hour=args.issue_hour, seed=args.seed)
+    actual, forecast = actuals[hub.name], forecasts[hub.name]
+    probabilistic = probabilistic_scores(actual, forecast)
+    correlation = {park: {name: float(error_correlation(actuals, forecasts, park).loc[hub.name, name])
+                          for name in actuals if name != hub.name} for park in ("solar", "wind")}
+    skill = {"hub": hub.name, "weather": weathers[hub.name].source, "forecast": forecast.source,
+             "solar_mw": args.solar_mw, "wind_mw": args.wind_mw, **day_ahead_skill(actual, forecast),
+             **forecast_structure(actual, forecast), "solar_crps": probabilistic["solar_crps"],
+             "wind_crps": probabilistic["wind_crps"], "solar_pinball": probabilistic["solar_pinball"],
+             "wind_pinball": probabilistic["wind_pinball"], "error_correlation": correlation}
     if args.json:
         print(json.dumps(skill, ensure_ascii=False, indent=2))
         return
-    print(f"{hub.name} ({hub.name_zh}): day-ahead forecast ({forecast.source}) against {weather.source}")
-    print("  park   nMAE    nRMSE   bias     skill vs persistence   steps")
+    print(f"{hub.name} ({hub.name_zh}): day-ahead forecast ({forecast.source}) against "
+          f"{weathers[hub.name].source}")
+    print("  park   nMAE    nRMSE   bias     skill vs persistence   steps   CRPS   pinball 10/50/90 %")
     for park in ("solar", "wind"):
         if skill[f"{park}_nrmse"] is None:
             continue
+        pinball = skill[f"{park}_pinball"]
         print(f"  {park:<6} {skill[f'{park}_nmae']:6.1%}  {skill[f'{park}_nrmse']:6.1%}  "
               f"{skill[f'{park}_bias']:+6.1%}   {skill[f'{park}_skill_vs_persistence']:6.2f}"
-              f"                 {skill[f'{park}_steps']}")
+              f"                 {skill[f'{park}_steps']:<6}  {skill[f'{park}_crps']:5.1%}  "
+              f"{pinball[0.1]:.1%} / {pinball[0.5]:.1%} / {pinball[0.9]:.1%}")
+        print(f"         error persists across days (lag-1 of daily mean error) "
+              f"{skill[f'{park}_error_lag1_days']:+.2f}; variability forecast / actual "
+              f"{skill[f'{park}_variability_ratio']:.2f}")
+    for park, row in correlation.items():
+        pairs = ", ".join(f"{name} {value:+.2f}" for name, value in row.items())
+        print(f"  {park} error correlation with {pairs}")
+
+
+def _nearest_hubs(hub: object, count: int) -> list:
+    """The ``count`` catalogue hubs nearest to ``hub`` (for the cross-hub error correlation)."""
+    from weather.forecast import great_circle_km
+
+    others = [other for other in load_catalogue().values() if other.name != hub.name]
+    return sorted(others, key=lambda other: great_circle_km(hub.lat, hub.lon, other.lat, other.lon))[:count]
 
 
 def _scenario_path(args: argparse.Namespace) -> Path:
@@ -457,6 +486,9 @@ def _weather_commands(commands: argparse._SubParsersAction) -> None:
     forecast.add_argument("--seed", type=int, default=0, help="weather and forecast-error seed (default 0)")
     forecast.add_argument("--issue-hour", type=int, default=12,
                           help="local (Asia/Shanghai) hour of the daily issue (default 12)")
+    forecast.add_argument("--with", dest="with_hub", action="append", metavar="HUB",
+                          help="another catalogue hub for the cross-hub error correlation (repeatable; "
+                          "default: the two nearest)")
     forecast.add_argument("--json", action="store_true", help="print the skill scores as JSON")
     forecast.set_defaults(handler=_forecast)
 

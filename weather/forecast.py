@@ -6,15 +6,29 @@ arrays shaped (issues, leads); :meth:`ForecastSet.issue` slices one issue for a 
 :meth:`ForecastSet.day_ahead` assembles the day-ahead view (each day forecast by the previous day's issue),
 the one the grid operators score.
 
-Error model (offline generator, :func:`day_ahead_forecast`)
------------------------------------------------------------
-For an issue ``i`` and lead ``l`` the forecast is the actual output plus an error, clipped to the park::
+Error model (offline generator, :func:`hub_forecasts`; one site: :func:`day_ahead_forecast`)
+------------------------------------------------------------------------------------------
+For an issue ``i`` and lead ``l`` the forecast is a smoothed actual plus an error, clipped to the park::
 
-    forecast[i, l] = clip(actual[i, l] + scale * nameplate * shape[i, l] * g(l) * eps[i, l], 0, nameplate)
+    forecast[i, l] = clip(base[i, l] + scale * nameplate * shape[i, l] * g(l) * eps[i, l], 0, nameplate)
 
-- ``eps`` is a stationary AR(1) process along the lead axis with unit variance and one-hour autocorrelation
-  ``phi_h`` (per step ``phi_h ** step_hours``), independent between issues and between solar and wind:
-  errors come in long runs, as NWP timing and level errors do.
+- ``base`` is the actual smoothed by a centred moving average over ``smoothing_hours`` (PV: zero where
+  its envelope is zero), so forecasts are *smoother* than what comes (a forecast does not know the fast
+  fluctuations; they are part of its error).
+- ``eps = sqrt(1 - w) fast + sqrt(w) slow`` with unit variance: ``fast`` is a stationary AR(1) along the
+  lead axis (one-hour autocorrelation ``phi_h``, per step ``phi_h ** step_hours``), new for every issue;
+  ``slow`` is an AR(1) along *valid time* (e-folding ``slow_time_h``) that every issue covering that time
+  shares, with variance share ``w = slow_share``: consecutive issues make related errors and a day's
+  error persists into the next (a weather regime the NWP gets wrong).
+- The innovations of both are correlated across sites and parks with the matrix
+  ``exp(-d_km / correlation_length_km) (x) [[1, r], [r, 1]]`` (Kronecker product of the distance decay
+  between sites and the solar-wind correlation ``r = solar_wind_correlation`` within a site). Default
+  length scale 300 km (ASSUMPTION: the size of the synoptic systems whose NWP errors the parks share;
+  documented so that a calibration to measured error correlations can replace it).
+- After the clip the mean error over the scored window is removed (a shift in proportion to the spread,
+  :data:`DEBIAS_ITERATIONS` times), so forecasts are unbiased; the scale is calibrated again afterwards.
+- Sigma is the spread at the level whose central 80 % band covers 80 % of the scored errors (calibrated
+  quantiles; smoothing and clip included).
 - ``g(l) = (1 - (1 - g0) exp(-l / tau)) (1 + kappa l / 24 h)`` grows with lead: small near the issue time
   (the plant's output then is known), the day-ahead level after a few hours, slowly more for later days.
 - ``shape`` is 1 for wind. For PV it is the clear-sky-like envelope of the actual output (the highest output
@@ -64,6 +78,8 @@ References
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -81,11 +97,18 @@ HOUR = pd.Timedelta(hours=1)
 DAY = pd.Timedelta(days=1)
 ENVELOPE_HALF_WINDOW_DAYS = 15  # clear-sky-like PV envelope: max over +-15 days at the same time of day
 CALIBRATION_ITERATIONS = 60
+DEBIAS_ITERATIONS = 6  # mean-error corrections after the clip (each shrinks the remaining bias)
 
 
 @dataclass(frozen=True)
 class ForecastErrorModel:
     """Parameters of the day-ahead forecast error model (see the module docstring).
+
+    The last five fields shape the error's structure (module docstring, "Structure"): ``slow_share``
+    of the error variance in a regime error along *valid* time (e-folding ``slow_time_h`` [h]) that
+    consecutive issues share; a base of the actual smoothed over ``smoothing_hours`` [h]; errors
+    correlated across hubs as ``exp(-distance / correlation_length_km)`` and between a hub's solar and
+    wind by ``solar_wind_correlation`` [-].
 
     Parameters
     ----------
@@ -108,6 +131,11 @@ class ForecastErrorModel:
     lead0_fraction: float = 0.35  # ASSUMPTION: near-issue error about a third of the day-ahead error
     growth_time_h: float = 6.0  # ASSUMPTION
     growth_per_day: float = 0.05  # ASSUMPTION: +5 % per day beyond the first day
+    slow_share: float = 0.5  # ASSUMPTION: half the error variance is weather-regime error (persists)
+    slow_time_h: float = 36.0  # ASSUMPTION: regime errors decorrelate over 1-2 days
+    smoothing_hours: float = 3.0  # ASSUMPTION: NWP resolves nothing faster than ~3 h
+    correlation_length_km: float = 300.0  # ASSUMPTION: synoptic error fields span a few hundred km
+    solar_wind_correlation: float = 0.3  # ASSUMPTION: the same fronts and cloud bands drive both
 
     def __post_init__(self) -> None:
         for name in ("solar_nrmse", "wind_nrmse"):
@@ -122,6 +150,13 @@ class ForecastErrorModel:
                                     f"{self.lead0_fraction!r}; pass e.g. 0.35")
         _check_range("growth_time_h", self.growth_time_h, 1e-9, np.inf, "a positive time [h], e.g. 6")
         _check_range("growth_per_day", self.growth_per_day, 0.0, np.inf, "a growth >= 0 [1/day], e.g. 0.05")
+        _check_range("slow_share", self.slow_share, 0.0, 1.0, "a variance share in [0, 1], e.g. 0.5")
+        _check_range("slow_time_h", self.slow_time_h, 1e-9, np.inf, "a positive time [h], e.g. 36")
+        _check_range("smoothing_hours", self.smoothing_hours, 0.0, 24.0, "a window of 0-24 h, e.g. 3")
+        _check_range("correlation_length_km", self.correlation_length_km, 1e-9, np.inf,
+                     "a positive length [km], e.g. 300")
+        _check_range("solar_wind_correlation", self.solar_wind_correlation, -0.99, 0.99,
+                     "a correlation in (-1, 1), e.g. 0.3")
 
     def lead_growth(self, lead_hours: np.ndarray) -> np.ndarray:
         """Relative error level ``g(l)`` at each lead [-]; increasing, ``g0`` at lead 0."""
@@ -338,7 +373,12 @@ def ar1_noise(rng: np.random.Generator, shape: tuple[int, ...], phi: float) -> n
 
     ``e[0] = n[0]``, ``e[k] = phi e[k-1] + sqrt(1 - phi^2) n[k]`` with ``n`` standard normal.
     """
-    innovations = rng.standard_normal(shape)
+    return ar1_filter(rng.standard_normal(shape), phi)
+
+
+def ar1_filter(innovations: np.ndarray, phi: float) -> np.ndarray:
+    """The stationary AR(1) of :func:`ar1_noise` driven by given standard-normal ``innovations``."""
+    innovations = np.array(innovations, dtype=float, copy=True)
     first = innovations[..., :1].copy()
     innovations[..., :1] = 0.0
     filtered, _ = lfilter([np.sqrt(1.0 - phi**2)], [1.0, -phi], innovations, axis=-1, zi=first)
@@ -348,7 +388,7 @@ def ar1_noise(rng: np.random.Generator, shape: tuple[int, ...], phi: float) -> n
 def day_ahead_forecast(actual: pd.DataFrame, solar_kw_nameplate: float, wind_kw_nameplate: float, *,
                        issue_hour: int = 12, horizon_hours: float = 72.0, seed: int = 0,
                        error_model: ForecastErrorModel | None = None) -> ForecastSet:
-    """Synthetic day-ahead forecasts of a park output, issued daily, calibrated to Chinese accuracy levels.
+    """Synthetic day-ahead forecasts of one site's park output (:func:`hub_forecasts` for one hub).
 
     Parameters
     ----------
@@ -377,8 +417,112 @@ def day_ahead_forecast(actual: pd.DataFrame, solar_kw_nameplate: float, wind_kw_
     WeatherInputError
         For a malformed ``actual``, out-of-range nameplates, issue hour or horizon.
     """
+    return hub_forecasts({"site": actual}, {"site": (solar_kw_nameplate, wind_kw_nameplate)},
+                         issue_hour=issue_hour, horizon_hours=horizon_hours, seed=seed,
+                         error_model=error_model)["site"]
+
+
+@dataclass(frozen=True)
+class _LeadGrid:
+    """Issues x leads of a set of forecasts on one actual index."""
+
+    index: pd.DatetimeIndex
+    step: pd.Timedelta
+    issue_times: pd.DatetimeIndex
+    positions: np.ndarray
+    inside: np.ndarray
+    safe: np.ndarray
+    growth: np.ndarray
+    window: np.ndarray
+
+    @classmethod
+    def of(cls, index: pd.DatetimeIndex, step: pd.Timedelta, issue_hour: int, horizon_hours: float,
+           model: ForecastErrorModel) -> _LeadGrid:
+        n_leads = int(round(horizon_hours * HOUR / step))
+        issue_times = _daily_issue_times(index, issue_hour)
+        rows = ((issue_times - index[0]) / step).to_numpy().astype(np.int64)
+        positions = rows[:, None] + np.arange(n_leads)[None, :]
+        inside = positions < len(index)
+        leads = np.arange(n_leads) * step.to_timedelta64()
+        valid_times = issue_times.tz_localize(None).to_numpy()[:, None] + leads[None, :]
+        return cls(index=index, step=step, issue_times=issue_times, positions=positions, inside=inside,
+                   safe=np.where(inside, positions, 0),
+                   growth=model.lead_growth(np.arange(n_leads) * (step / HOUR))[None, :],
+                   window=_day_ahead_mask(issue_times, valid_times) & inside)
+
+
+def spatial_correlation(positions: list[tuple[float, float] | None], length_km: float) -> np.ndarray:
+    """Error correlation between sites, ``exp(-distance / length_km)`` (0 with an unknown position) [-]."""
+    n = len(positions)
+    matrix = np.eye(n)
+    for a in range(n):
+        for b in range(a + 1, n):
+            if positions[a] is None or positions[b] is None:
+                continue
+            matrix[a, b] = matrix[b, a] = np.exp(-great_circle_km(*positions[a], *positions[b]) / length_km)
+    return matrix
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance [km] (haversine, Earth radius 6371 km)."""
+    p1, p2, dl = np.radians(lat1), np.radians(lat2), np.radians(lon2 - lon1)
+    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return float(2 * 6371.0 * np.arcsin(np.sqrt(a)))
+
+
+def _correlated_noise(rng: np.random.Generator, names: list[str], positions: list, grid: _LeadGrid,
+                      model: ForecastErrorModel) -> dict[tuple[str, str], np.ndarray]:
+    """Unit-variance errors ``(issues, leads)`` of every (hub, park), correlated as the model says."""
+    parks = ("solar", "wind")
+    within = np.array([[1.0, model.solar_wind_correlation], [model.solar_wind_correlation, 1.0]])
+    joint = np.kron(spatial_correlation(positions, model.correlation_length_km), within)
+    factor = np.linalg.cholesky(joint + 1e-12 * np.eye(len(joint)))
+    n_issues, n_leads = grid.positions.shape
+    fast = np.einsum("ab,bil->ail", factor, rng.standard_normal((len(joint), n_issues, n_leads)))
+    slow = factor @ rng.standard_normal((len(joint), len(grid.index) + n_leads))
+    step_hours = grid.step / HOUR
+    phi_slow = np.exp(-step_hours / model.slow_time_h)
+    noise = {}
+    for k, (name, park) in enumerate((name, park) for name in names for park in parks):
+        phi = getattr(model, f"{park}_hourly_autocorrelation") ** step_hours
+        regime = ar1_filter(slow[k], phi_slow)[grid.positions]  # shared by issues: valid time
+        noise[(name, park)] = (np.sqrt(1.0 - model.slow_share) * ar1_filter(fast[k], phi)
+                               + np.sqrt(model.slow_share) * regime)
+    return noise
+
+
+def hub_forecasts(actuals: dict[str, pd.DataFrame], nameplates: dict[str, tuple[float, float]],
+                  positions: dict[str, tuple[float, float] | None] | None = None, *, issue_hour: int = 12,
+                  horizon_hours: float = 72.0, seed: int = 0,
+                  error_model: ForecastErrorModel | None = None) -> dict[str, ForecastSet]:
+    """Synthetic day-ahead forecasts of several sites at once, errors correlated as forecasts' are.
+
+    Parameters
+    ----------
+    actuals : dict of str to pandas.DataFrame
+        Site -> actual ``solar_kw``, ``wind_kw`` [kW], all on the same regular tz-aware index.
+    nameplates : dict of str to tuple of float
+        Site -> (solar, wind) nameplates [kW].
+    positions : dict of str to (lat, lon), optional
+        Site positions [deg] for the spatial correlation; unknown sites get independent errors.
+    issue_hour, horizon_hours, seed, error_model
+        As :func:`day_ahead_forecast`.
+
+    Returns
+    -------
+    dict of str to ForecastSet
+        Site -> forecasts (module docstring, "Structure").
+
+    Raises
+    ------
+    WeatherInputError
+        Malformed actuals or indexes that differ, out-of-range nameplates, issue hour or horizon.
+    """
     model = ForecastErrorModel() if error_model is None else error_model
-    step = _check_actual(actual, solar_kw_nameplate, wind_kw_nameplate)
+    names = list(actuals)
+    step = None
+    for name in names:
+        step = _check_actual(actuals[name], *nameplates[name])
     if int(issue_hour) != issue_hour or not 0 <= issue_hour <= 23:
         raise WeatherInputError(f"issue_hour: expected a local clock hour 0-23, got {issue_hour!r}; "
                                 "pass e.g. 12")
@@ -386,43 +530,77 @@ def day_ahead_forecast(actual: pd.DataFrame, solar_kw_nameplate: float, wind_kw_
         raise WeatherInputError(f"horizon_hours: expected at least {48 - issue_hour} h so an issue at "
                                 f"{issue_hour}:00 covers the next local day, got {horizon_hours!r}; "
                                 "pass e.g. 72")
-    index = actual.index.tz_convert("UTC")
-    n_leads = int(round(horizon_hours * HOUR / step))
-    issue_times = _daily_issue_times(index, issue_hour)
-    rows = ((issue_times - index[0]) / step).to_numpy().astype(np.int64)
-    positions = rows[:, None] + np.arange(n_leads)[None, :]
-    inside = positions < len(index)
-    safe = np.where(inside, positions, 0)
+    index = actuals[names[0]].index.tz_convert("UTC")
+    if any(not actuals[name].index.tz_convert("UTC").equals(index) for name in names):
+        raise WeatherInputError("actuals: expected every site on the same index, got different indexes; "
+                                "reindex them to one time axis")
+    grid = _LeadGrid.of(index, step, issue_hour, horizon_hours, model)
+    where = [None if positions is None else positions.get(name) for name in names]
+    noise = _correlated_noise(np.random.default_rng(seed), names, where, grid, model)
+    out = {}
+    for name in names:
+        arrays = {}
+        for park, nameplate in zip(("solar", "wind"), nameplates[name], strict=True):
+            arrays[park] = _park_forecast(actuals[name][f"{park}_kw"], float(nameplate),
+                                          getattr(model, f"{park}_nrmse"), noise[(name, park)], grid, model,
+                                          park == "solar")
+        out[name] = ForecastSet(
+            issue_times=grid.issue_times, step=step, solar_kw=arrays["solar"][0], wind_kw=arrays["wind"][0],
+            solar_sigma_kw=arrays["solar"][1], wind_sigma_kw=arrays["wind"][1],
+            solar_nameplate_kw=float(nameplates[name][0]), wind_nameplate_kw=float(nameplates[name][1]),
+            solar_step_autocorrelation=model.solar_hourly_autocorrelation ** (step / HOUR),
+            wind_step_autocorrelation=model.wind_hourly_autocorrelation ** (step / HOUR),
+            source=f"day-ahead error model seed {seed}, issue {issue_hour:02d}:00 {TIMEZONE}")
+    return out
 
-    lead_hours = np.arange(n_leads) * (step / HOUR)
-    growth = model.lead_growth(lead_hours)[None, :]
-    step_hours = step / HOUR
-    leads = np.arange(n_leads) * step.to_timedelta64()
-    valid_times = issue_times.tz_localize(None).to_numpy()[:, None] + leads[None, :]
-    window = _day_ahead_mask(issue_times, valid_times) & inside
-    rng = np.random.default_rng(seed)
-    arrays = {}
-    for column, nameplate, phi_h, target, shape in (
-            ("solar_kw", solar_kw_nameplate, model.solar_hourly_autocorrelation, model.solar_nrmse,
-             _solar_envelope(actual["solar_kw"], step, solar_kw_nameplate)),
-            ("wind_kw", wind_kw_nameplate, model.wind_hourly_autocorrelation, model.wind_nrmse,
-             np.ones(len(index)))):
-        phi = phi_h**step_hours
-        truth = np.where(inside, actual[column].to_numpy(dtype=float)[safe], np.nan)
-        spread = np.where(inside, shape[safe], 0.0) * growth * nameplate
-        noise = ar1_noise(rng, positions.shape, phi)
-        scored = window & (truth > 0) if column == "solar_kw" else window
-        scale = _calibrate(truth[scored], (spread * noise)[scored], nameplate, target)
-        arrays[column] = np.clip(truth + scale * spread * noise, 0.0, nameplate)
-        arrays[column.replace("_kw", "_sigma_kw")] = scale * spread
-        arrays[column.replace("_kw", "_phi")] = phi
-    return ForecastSet(
-        issue_times=issue_times, step=step,
-        solar_kw=arrays["solar_kw"], wind_kw=arrays["wind_kw"],
-        solar_sigma_kw=arrays["solar_sigma_kw"], wind_sigma_kw=arrays["wind_sigma_kw"],
-        solar_nameplate_kw=float(solar_kw_nameplate), wind_nameplate_kw=float(wind_kw_nameplate),
-        solar_step_autocorrelation=arrays["solar_phi"], wind_step_autocorrelation=arrays["wind_phi"],
-        source=f"day-ahead error model seed {seed}, issue {issue_hour:02d}:00 {TIMEZONE}")
+
+def _park_forecast(actual: pd.Series, nameplate: float, target: float, noise: np.ndarray, grid: _LeadGrid,
+                   model: ForecastErrorModel, solar: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Point forecast and sigma ``(issues, leads)`` of one park [kW] (module docstring, "Structure")."""
+    values = actual.to_numpy(dtype=float)
+    shape = _solar_envelope(actual, grid.step, nameplate) if solar else np.ones(len(values))
+    steps = max(1, int(round(model.smoothing_hours * HOUR / grid.step)))
+    smooth = pd.Series(values).rolling(steps, center=True, min_periods=1).mean().to_numpy()
+    smooth = np.where(shape > 0, smooth, 0.0) if solar else smooth
+    truth = np.where(grid.inside, values[grid.safe], np.nan)
+    base = np.where(grid.inside, smooth[grid.safe], np.nan)
+    spread = np.where(grid.inside, shape[grid.safe], 0.0) * grid.growth * nameplate
+    scored = grid.window & (truth > 0) if solar else grid.window
+    if nameplate <= 0 or target == 0 or not scored.any():
+        return np.clip(truth, 0.0, max(nameplate, 0.0)), np.zeros_like(spread)
+    residual = float(np.sqrt(np.mean(((base - truth)[scored] / nameplate) ** 2)))
+    if residual > 0.7 * target:  # keep most of the error for the random part
+        base = truth + (0.7 * target / residual) * (base - truth)
+
+    def raw(scale: float) -> np.ndarray:
+        return np.clip(base + scale * spread * noise, 0.0, nameplate)
+
+    def nrmse(values: np.ndarray) -> float:
+        return float(np.sqrt(np.mean(((values - truth)[scored] / nameplate) ** 2)))
+
+    # Calibrate the clipped forecast (monotone in the scale), remove its bias, and calibrate once more to
+    # the level that the bias removal brings back to the target.
+    goal = target
+    for _ in range(2):
+        forecast = _debias(raw(_calibrate(lambda scale: raw(scale)[scored], truth[scored], nameplate, goal)),
+                           truth, scored, spread, nameplate)
+        achieved = nrmse(forecast)
+        goal = goal * target / achieved if achieved > 0 else goal
+    # Sigma: the spread's shape at the level that makes the central 80 % band cover 80 % of the scored
+    # errors the forecast actually has (smoothing and clip included): calibrated quantiles.
+    ratio = np.abs(forecast - truth)[scored & (spread > 0)] / spread[scored & (spread > 0)]
+    level = float(np.quantile(ratio, 0.8)) / norm.ppf(0.9) if ratio.size else 0.0
+    return forecast, level * spread
+
+
+def _debias(forecast: np.ndarray, truth: np.ndarray, scored: np.ndarray, spread: np.ndarray,
+            nameplate: float) -> np.ndarray:
+    """Remove the mean error the clip at 0 and the nameplate leaves (shift in proportion to the spread)."""
+    weight = spread / max(float(spread[scored].mean()), 1e-12)
+    for _ in range(DEBIAS_ITERATIONS):
+        bias = float(np.mean((forecast - truth)[scored]))
+        forecast = np.clip(forecast - bias * weight, 0.0, nameplate)
+    return forecast
 
 
 def persistence_forecast(actual: pd.DataFrame, forecast: ForecastSet) -> ForecastSet:
@@ -518,6 +696,92 @@ def day_ahead_skill(actual: pd.DataFrame, forecast: ForecastSet) -> dict[str, fl
                         forecast.wind_nameplate_kw)
 
 
+QUANTILE_LEVELS = tuple(float(level) for level in np.round(np.arange(0.05, 0.951, 0.05), 2))
+"""Levels of the quantiles scored by :func:`probabilistic_scores` (0.05, 0.10, ..., 0.95)."""
+
+
+def _day_ahead_errors(actual: pd.DataFrame, forecast: ForecastSet) -> pd.DataFrame:
+    """Day-ahead forecast minus actual [kW] on the valid times both have; PV errors NaN at night."""
+    view = forecast.day_ahead()
+    truth = actual[list(POWER_COLUMNS)].set_axis(actual.index.tz_convert("UTC")).add_suffix("_actual")
+    joined = pd.concat([view, truth], axis=1, join="inner")
+    errors = pd.DataFrame({column: joined[column] - joined[f"{column}_actual"] for column in POWER_COLUMNS})
+    errors.loc[joined["solar_kw_actual"] <= 0, "solar_kw"] = np.nan
+    return errors
+
+
+def error_correlation(actuals: dict[str, pd.DataFrame], forecasts: dict[str, ForecastSet],
+                      park: str) -> pd.DataFrame:
+    """Correlation of the day-ahead errors between sites, for ``park`` (``"solar"`` or ``"wind"``) [-].
+
+    PV over the steps where both sites generate; pairwise over the common valid times.
+    """
+    errors = pd.DataFrame({name: _day_ahead_errors(actuals[name], forecasts[name])[f"{park}_kw"]
+                           for name in forecasts})
+    return errors.corr(min_periods=24)
+
+
+def forecast_structure(actual: pd.DataFrame, forecast: ForecastSet) -> dict[str, float | None]:
+    """How the day-ahead forecast behaves: persistence of its error and smoothness against the actual.
+
+    Returns
+    -------
+    dict
+        ``{park}_error_lag1_days`` [-]: correlation of the daily mean day-ahead error with the next
+        day's (errors persist across issue days when > 0); ``{park}_variability_ratio`` [-]: standard
+        deviation of the step changes of the forecast over that of the actual (< 1: smoother than the
+        actual); for park in solar, wind (None without output).
+    """
+    errors = _day_ahead_errors(actual, forecast)
+    view = forecast.day_ahead()
+    truth = actual[list(POWER_COLUMNS)].set_axis(actual.index.tz_convert("UTC")).reindex(view.index)
+    out: dict[str, float | None] = {}
+    for park in ("solar", "wind"):
+        column = f"{park}_kw"
+        daily = errors[column].groupby(errors.index.tz_convert(TIMEZONE).date).mean().dropna()
+        out[f"{park}_error_lag1_days"] = (float(daily.autocorr(1)) if len(daily) > 3 and daily.std() > 0
+                                          else None)
+        actual_changes = truth[column].diff().std()
+        out[f"{park}_variability_ratio"] = (float(view[column].diff().std() / actual_changes)
+                                            if actual_changes and actual_changes > 0 else None)
+    return out
+
+
+def probabilistic_scores(actual: pd.DataFrame, forecast: ForecastSet,
+                         levels: tuple[float, ...] = QUANTILE_LEVELS) -> dict[str, object]:
+    """Pinball loss of the day-ahead quantiles and the CRPS, normalised by the nameplate [-].
+
+    Pinball loss of level ``a``: ``mean(max(a (y - q), (a - 1) (y - q))) / nameplate``; the CRPS is
+    twice the mean pinball loss over ``levels`` (the quantile decomposition of the CRPS, Gneiting and
+    Raftery 2007, J. Am. Stat. Assoc. 102(477), 359-378, doi:10.1198/016214506000001437; 19 levels
+    approximate its integral). PV over its generation steps, wind over all.
+
+    Returns
+    -------
+    dict
+        ``{park}_pinball``: ``{level: loss}``; ``{park}_crps``: float; None without a nameplate.
+    """
+    quantiles = forecast.quantiles(levels)
+    truth = actual[list(POWER_COLUMNS)].set_axis(actual.index.tz_convert("UTC"))
+    out: dict[str, object] = {}
+    for park, nameplate in (("solar", forecast.solar_nameplate_kw), ("wind", forecast.wind_nameplate_kw)):
+        column = f"{park}_kw"
+        if nameplate <= 0:
+            out[f"{park}_pinball"], out[f"{park}_crps"] = None, None
+            continue
+        losses = {}
+        for level in levels:
+            view = dataclasses.replace(forecast, solar_kw=quantiles[level]["solar_kw"],
+                                       wind_kw=quantiles[level]["wind_kw"]).day_ahead()[column]
+            y = truth[column].reindex(view.index)
+            keep = y.notna() & ((y > 0) if park == "solar" else True)
+            gap = (y - view)[keep].to_numpy()
+            losses[level] = float(np.mean(np.maximum(level * gap, (level - 1.0) * gap)) / nameplate)
+        out[f"{park}_pinball"] = losses
+        out[f"{park}_crps"] = 2.0 * float(np.mean(list(losses.values())))
+    return out
+
+
 def forecast_set_from_frame(table: pd.DataFrame, solar_kw_nameplate: float, wind_kw_nameplate: float,
                             source: str = "") -> ForecastSet:
     """A :class:`ForecastSet` from a tidy power-forecast table (e.g. read from a file).
@@ -595,14 +859,14 @@ def power_forecast(forecast: ForecastData, solar_mw: float, wind_mw: float,
     return forecast_set_from_frame(table, solar_mw * KW_PER_MW, wind_mw * KW_PER_MW, source=forecast.source)
 
 
-def _calibrate(truth: np.ndarray, error_unit: np.ndarray, nameplate: float, target: float) -> float:
-    """Scale ``s`` with nRMSE(clip(truth + s error_unit, 0, nameplate)) = target, by bisection."""
+def _calibrate(forecast: Callable[[float], np.ndarray], truth: np.ndarray, nameplate: float,
+               target: float) -> float:
+    """Scale ``s`` with nRMSE(forecast(s) - truth) = target, by bisection (error increasing in ``s``)."""
     if nameplate <= 0 or truth.size == 0 or target == 0:
         return 0.0
 
     def nrmse(scale: float) -> float:
-        forecast = np.clip(truth + scale * error_unit, 0.0, nameplate)
-        return float(np.sqrt(np.mean(((forecast - truth) / nameplate) ** 2)))
+        return float(np.sqrt(np.mean(((forecast(scale) - truth) / nameplate) ** 2)))
 
     low, high = 0.0, 1.0
     while nrmse(high) < target and high < 1e3:

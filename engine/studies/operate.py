@@ -71,7 +71,8 @@ from engine.simulate.baseline import run_baseline
 from engine.simulate.reference import greedy_online, static_west
 from engine.simulate.settle import HubLimits, settle
 from engine.studies.result import OperationOutcome, SolverInfo, StudyResult
-from weather.forecast import ForecastErrorModel, ForecastSet, day_ahead_forecast, day_ahead_skill
+from weather.catalogue import load_catalogue
+from weather.forecast import ForecastErrorModel, ForecastSet, day_ahead_skill, hub_forecasts
 
 PAD_WEIGHT_FACTOR = 10.0
 """Tariff and carbon of the idle steps padded past the scenario end, as a multiple of the scenario's
@@ -233,24 +234,27 @@ class RollingPlanner:
 
 def default_forecasts(scenario: Scenario, *, issue_hour: int = 12, horizon_hours: float = 72.0, seed: int = 0,
                       error_model: ForecastErrorModel | None = None) -> dict[str, ForecastSet]:
-    """Day-ahead forecasts of every hub's parks from the offline error model.
+    """Day-ahead forecasts of every hub's parks from the offline error model, drawn jointly.
 
-    Hub ``k`` (scenario order) uses seed ``seed x 1009 + k`` so that hubs' errors are independent.
-    Nameplates are the hub's (or its highest output where a profile gives power without a nameplate).
+    Errors are correlated between hubs by distance (catalogue positions; a hub not in the catalogue
+    gets independent errors), between each hub's solar and wind, and persist across issue days
+    (:func:`weather.forecast.hub_forecasts`). Nameplates are the hub's (or its highest output where a
+    profile gives power without a nameplate).
 
     Returns
     -------
     dict of str to ForecastSet
-        One forecast set per hub (:func:`weather.forecast.day_ahead_forecast`).
+        One forecast set per hub.
     """
-    forecasts = {}
-    for k, (name, hub) in enumerate(scenario.hubs.items()):
-        actual = hub.series[["solar_kw", "wind_kw"]]
-        forecasts[name] = day_ahead_forecast(
-            actual, max(hub.solar_kw_nameplate, float(actual["solar_kw"].max())),
-            max(hub.wind_kw_nameplate, float(actual["wind_kw"].max())), issue_hour=issue_hour,
-            horizon_hours=horizon_hours, seed=seed * 1009 + k, error_model=error_model)
-    return forecasts
+    catalogue = load_catalogue()
+    actuals = {name: hub.series[["solar_kw", "wind_kw"]] for name, hub in scenario.hubs.items()}
+    nameplates = {name: (max(hub.solar_kw_nameplate, float(actuals[name]["solar_kw"].max())),
+                         max(hub.wind_kw_nameplate, float(actuals[name]["wind_kw"].max())))
+                  for name, hub in scenario.hubs.items()}
+    positions = {name: (catalogue[name].lat, catalogue[name].lon)
+                 for name in scenario.hubs if name in catalogue}
+    return hub_forecasts(actuals, nameplates, positions, issue_hour=issue_hour, horizon_hours=horizon_hours,
+                         seed=seed, error_model=error_model)
 
 
 def forecast_window(forecast: ForecastSet, actual: pd.DataFrame, start: int, steps: int,
