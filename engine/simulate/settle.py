@@ -14,7 +14,11 @@ planned IT schedule and re-dispatches the power around it against the *actual* r
   ``b_want = b_plan - max(A - R_plan - G_plan, 0)``;
 - the battery is then clipped to its limits, ``-charge_max <= b <= min(discharge_max, facility)``, and
   raised towards ``facility - A - grid_cap`` when renewables and the grid cannot carry the load;
-- ``renewable = min(A, facility - b)``, ``grid = min(facility - b - renewable, grid_cap)``; what is left
+- data-transfer power ``transfer_kw`` (the network's energy for moving work, as planned) is load at the
+  sending hub like the facility's;
+- ``renewable = min(A, facility - b)``, ``grid = min(facility - b - renewable, grid_cap)``; renewables
+  left after the load and the battery are exported up to the hub's export cap (as running as usual does,
+  :mod:`engine.simulate.battery_rule`), the rest curtailed; what is left
   is met by running less flexible IT in that step (the work waits: it becomes backlog for the next plan,
   deadlines intact), and what even that cannot cover is firm load left unserved (``unserved_kw``,
   recorded, never hidden).
@@ -47,6 +51,8 @@ class HubLimits:
         One-way battery efficiency ``sqrt(round_trip_efficiency)`` [-] (1 without a battery).
     grid_charging : numpy.ndarray
         Bool: the battery may charge from the grid.
+    export_cap_kw : numpy.ndarray
+        Export cap of park surplus [kW] (0: no export).
     """
 
     grid_cap_kw: np.ndarray
@@ -54,6 +60,7 @@ class HubLimits:
     power_kw: np.ndarray
     eta: np.ndarray
     grid_charging: np.ndarray
+    export_cap_kw: np.ndarray
 
     @classmethod
     def of(cls, scenario: Scenario) -> HubLimits:
@@ -66,6 +73,7 @@ class HubLimits:
             power_kw=np.array([b.power_kw if b else 0.0 for b in batteries]),
             eta=np.sqrt(np.array([b.round_trip_efficiency if b else 1.0 for b in batteries])),
             grid_charging=np.array([bool(b and b.grid_charging) for b in batteries]),
+            export_cap_kw=np.array([h.export_kw for h in hubs], dtype=float),
         )
 
 
@@ -77,6 +85,8 @@ class Settled:
     ----------
     renewable_used_kw, curtailed_kw, grid_import_kw, battery_charge_kw, battery_discharge_kw : ndarray
         Power flows [kW].
+    exported_kw, transfer_kw : numpy.ndarray
+        Park surplus exported and data-transfer power [kW].
     battery_soc_kwh : numpy.ndarray
         State of charge at the end of each step [kWh].
     it_kw, facility_kw, unserved_kw : numpy.ndarray
@@ -95,6 +105,8 @@ class Settled:
     facility_kw: np.ndarray
     unserved_kw: np.ndarray
     workload_it_kw: np.ndarray
+    exported_kw: np.ndarray
+    transfer_kw: np.ndarray
 
 
 def settle(limits: HubLimits, step_hours: float, soc_kwh: np.ndarray, actual_renewable_kw: np.ndarray,
@@ -113,8 +125,8 @@ def settle(limits: HubLimits, step_hours: float, soc_kwh: np.ndarray, actual_ren
         ``(steps, hubs)`` solar plus wind that actually came [kW].
     planned : dict
         ``(steps, hubs)`` arrays of the plan: ``firm_it_kw``, ``pue``, ``renewable_used_kw``,
-        ``grid_import_kw``, ``battery_charge_kw``, ``battery_discharge_kw``; and ``workload_it_kw``
-        ``(steps, hubs, workloads)`` [kW].
+        ``grid_import_kw``, ``battery_charge_kw``, ``battery_discharge_kw``, optionally ``transfer_kw``
+        (zeros without); and ``workload_it_kw`` ``(steps, hubs, workloads)`` [kW].
 
     Returns
     -------
@@ -127,13 +139,14 @@ def settle(limits: HubLimits, step_hours: float, soc_kwh: np.ndarray, actual_ren
     pue, firm = planned["pue"], planned["firm_it_kw"]
     out = {name: np.zeros((steps, n_hubs)) for name in (
         "renewable_used_kw", "grid_import_kw", "battery_charge_kw", "battery_discharge_kw",
-        "battery_soc_kwh", "facility_kw", "unserved_kw")}
+        "battery_soc_kwh", "facility_kw", "unserved_kw", "exported_kw")}
+    transfer = np.asarray(planned.get("transfer_kw", np.zeros((steps, n_hubs))), dtype=float)
     soc = np.array(soc_kwh, dtype=float, copy=True)
     cap, eta, power, energy = limits.grid_cap_kw, limits.eta, limits.power_kw, limits.energy_kwh
     for t in range(steps):
         available = actual_renewable_kw[t]
         flexible = work[t].sum(axis=1)
-        facility = pue[t] * (firm[t] + flexible)
+        facility = pue[t] * (firm[t] + flexible) + transfer[t]
         planned_renewable = planned["renewable_used_kw"][t]
         planned_grid = planned["grid_import_kw"][t]
         shortfall = np.maximum(planned_renewable - available, 0.0)
@@ -155,13 +168,14 @@ def settle(limits: HubLimits, step_hours: float, soc_kwh: np.ndarray, actual_ren
         work[t] *= keep[:, None]
         charge, discharge = np.maximum(-battery, 0.0), np.maximum(battery, 0.0)
         soc = np.clip(soc + (eta * charge - discharge / eta) * dt, 0.0, energy)
+        out["exported_kw"][t] = np.clip(np.minimum(available - renewable, limits.export_cap_kw), 0.0, None)
         out["renewable_used_kw"][t] = renewable
         out["grid_import_kw"][t] = grid
         out["battery_charge_kw"][t] = charge
         out["battery_discharge_kw"][t] = discharge
         out["battery_soc_kwh"][t] = soc
-        out["facility_kw"][t] = facility - cut_it * pue[t]
+        out["facility_kw"][t] = facility - transfer[t] - cut_it * pue[t]
         out["unserved_kw"][t] = unmet - cut_it * pue[t]
     it = firm + work.sum(axis=2)
-    return Settled(curtailed_kw=actual_renewable_kw - out["renewable_used_kw"], it_kw=it,
-                   workload_it_kw=work, **out)
+    curtailed = actual_renewable_kw - out["renewable_used_kw"] - out["exported_kw"]
+    return Settled(curtailed_kw=curtailed, it_kw=it, workload_it_kw=work, transfer_kw=transfer, **out)

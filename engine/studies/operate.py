@@ -66,7 +66,7 @@ from engine.inputs.drain import with_drain
 from engine.inputs.scenario import Scenario
 from engine.metrics import scored_objective
 from engine.model import CoSchedulingModel
-from engine.schedule import Schedule, flows_frame, objective_value
+from engine.schedule import Schedule, flows_frame, objective_value, optional_columns
 from engine.simulate.baseline import run_baseline
 from engine.simulate.reference import greedy_online, static_west
 from engine.simulate.settle import HubLimits, settle
@@ -340,7 +340,8 @@ def _planning_forecasts(forecasts: Mapping[str, ForecastSet], scenario: Scenario
 
 
 _SETTLED = ("renewable_used_kw", "curtailed_kw", "grid_import_kw", "battery_charge_kw",
-            "battery_discharge_kw", "battery_soc_kwh", "it_kw", "facility_kw", "unserved_kw")
+            "battery_discharge_kw", "battery_soc_kwh", "it_kw", "facility_kw", "unserved_kw", "exported_kw",
+            "transfer_kw")
 """Settled flows of every committed step."""
 
 
@@ -390,6 +391,7 @@ def _roll(scenario: Scenario, planner: RollingPlanner, planning: Mapping[str, Fo
         commit = end - start
         planned = {name: plan.flows[name][:commit] for name in (*_PLAN_COLUMNS, "workload_it_kw")}
         planned["firm_it_kw"] = planner.model.data.firm_it_kw[:commit]
+        planned["transfer_kw"] = plan.flows.get("transfer_kw", np.zeros((lookahead, n_hubs)))[:commit]
         result = settle(limits, dt, soc, actual_renewable[start:end], planned)
         for name in _SETTLED:
             rolled.settled[name][start:end] = getattr(result, name)
@@ -404,7 +406,9 @@ def _roll(scenario: Scenario, planner: RollingPlanner, planning: Mapping[str, Fo
 def _operated(scenario: Scenario, rolled: _Rolled, planner: RollingPlanner, solver: str) -> Schedule:
     """The settled schedule of an operation (``kind="operated"``, extra column ``unserved_kw``)."""
     full = scenario_data(scenario)
-    arrays = {**rolled.settled,
+    settled = dict(rolled.settled)
+    optional = optional_columns(scenario, settled.pop("exported_kw"), settled.pop("transfer_kw"))
+    arrays = {**settled, **optional,
               "solar_kw": np.column_stack([hub.series["solar_kw"] for hub in scenario.hubs.values()]),
               "wind_kw": np.column_stack([hub.series["wind_kw"] for hub in scenario.hubs.values()]),
               "pue": full.pue, "carbon_g_per_kwh": full.carbon_g_per_kwh,
