@@ -264,7 +264,9 @@ def day_ahead(
     offer = Flexibility(model).offer(day)
     frame = _plan_frame(drained, start, flows, prices[:day], offer)
     planned = dataclasses.replace(
-        state, plan={name: flows[name] for name in (*_PLAN_ARRAYS, "workload_it_kw")}
+        state,
+        plan={name: flows[name] for name in (*_PLAN_ARRAYS, "workload_it_kw", "transfer_kw")
+              if name in flows},
     )
     offer_day = {
         name: {
@@ -381,6 +383,7 @@ def settle_day(
     frame = pd.DataFrame({"time": np.tile(index, len(hubs)), "hub": np.repeat(hubs, steps)})
     for name in (
         "renewable_used_kw",
+        "exported_kw",
         "curtailed_kw",
         "grid_import_kw",
         "battery_charge_kw",
@@ -388,6 +391,7 @@ def settle_day(
         "battery_soc_kwh",
         "it_kw",
         "facility_kw",
+        "transfer_kw",
         "unserved_kw",
     ):
         frame[name] = getattr(result, name).T.reshape(-1)
