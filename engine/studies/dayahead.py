@@ -247,13 +247,7 @@ def day_ahead(
                                     horizon_hours=lookahead_hours + HOURS_PER_DAY)
         forecasts = {**offline, **(forecasts or {})}
     planner = RollingPlanner(drained, lookahead, buffer)
-    real = min(lookahead, len(drained.index) - start)
-    renewable = np.column_stack(
-        [
-            forecast_window(forecasts[name], hub.series[["solar_kw", "wind_kw"]], start, real, dt)
-            for name, hub in drained.hubs.items()
-        ]
-    )
+    renewable = _forecast_kw(drained, forecasts, start, min(lookahead, len(drained.index) - start))
     soc = _soc_vector(drained, state, state_source)
     made = planner.plan(start, renewable, _done_before(drained, state, start, state_source), soc, solver)
     model = planner.model
@@ -292,6 +286,15 @@ def day_ahead(
         late_mwh=made.late_mwh,
         settings=settings,
     )
+
+
+def _forecast_kw(scenario: Scenario, forecasts: Mapping[str, ForecastSet], start: int,
+                 steps: int) -> np.ndarray:
+    """``(steps, hubs)`` forecast solar + wind from ``start`` as known at that midnight [kW]."""
+    dt = scenario.step_hours
+    return np.column_stack([
+        forecast_window(forecasts[name], hub.series[["solar_kw", "wind_kw"]], start, steps, dt)
+        for name, hub in scenario.hubs.items()])
 
 
 def _plan_frame(scenario: Scenario, start: int, flows: dict, prices: np.ndarray, offer: dict) -> pd.DataFrame:
