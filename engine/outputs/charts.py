@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 from matplotlib.figure import Figure
 
-from engine.inputs.scenario import Scenario
+from engine.inputs.scenario import Scenario, Workload
 from engine.metrics import green_power_kw
 from engine.outputs.html import COLOURS, local_resolution, style_axis, svg
 from engine.schedule import Schedule
@@ -130,26 +130,50 @@ def green_hour_chart(scenario: Scenario, schedules: Mapping[str, Schedule]) -> s
     return svg(figure, "green")
 
 
+MAX_WORK_PANELS = 8
+"""Most panels of the work chart: beyond it the largest workloads (by arrivals) get one panel each and
+the rest share the last one, summed, so the chart takes time linear in the workloads."""
+
+
+def _work_panels(scenario: Scenario) -> list[tuple[str, list[Workload]]]:
+    """``(title, workloads)`` of each panel of :func:`work_chart` (module constant MAX_WORK_PANELS)."""
+    workloads = list(scenario.workloads)
+    single = len(workloads)
+    if len(workloads) > MAX_WORK_PANELS:
+        workloads.sort(key=lambda workload: -float(workload.arrival_it_kw.sum()))
+        single = MAX_WORK_PANELS - 1
+    panels = [(f"{one.name} (from {one.origin}, deadline {one.deadline_hours:g} h)", [one])
+              for one in workloads[:single]]
+    if workloads[single:]:
+        panels.append((f"the {len(workloads) - single} smaller workloads, summed", workloads[single:]))
+    return panels
+
+
 def work_chart(scenario: Scenario, schedule: Schedule) -> str | None:
-    """Where and when each deferrable workload ran, against its arrivals [MW IT]; ``None`` without any."""
+    """Where and when each deferrable workload ran, against its arrivals [MW IT]; ``None`` without any.
+
+    At most :data:`MAX_WORK_PANELS` panels: with more workloads the smaller ones share one panel.
+    """
     if not scenario.workloads:
         return None
     flows = schedule.flows
-    figure = Figure(layout="constrained", figsize=(11, 2.3 * len(scenario.workloads) + 0.6))
-    axes = figure.subplots(len(scenario.workloads), 1, sharex=True, squeeze=False)
+    panels = _work_panels(scenario)
+    figure = Figure(layout="constrained", figsize=(11, 2.3 * len(panels) + 0.6))
+    axes = figure.subplots(len(panels), 1, sharex=True, squeeze=False)
     resolution = ""
-    for axis, workload in zip(axes[:, 0], scenario.workloads, strict=True):
-        where = flows.pivot_table(index="time", columns="hub", values=f"{workload.name}_it_kw",
-                                  aggfunc="sum").reindex(columns=list(workload.hubs), fill_value=0.0)
-        where["arrivals"] = workload.arrival_it_kw
+    for axis, (title, group) in zip(axes[:, 0], panels, strict=True):
+        hubs = list(dict.fromkeys(hub for workload in group for hub in workload.hubs))
+        work = flows[[f"{workload.name}_it_kw" for workload in group]].sum(axis=1)
+        where = (pd.DataFrame({"time": flows["time"], "hub": flows["hub"], "work": work})
+                 .pivot_table(index="time", columns="hub", values="work", aggfunc="sum")
+                 .reindex(columns=hubs, fill_value=0.0))
+        where["arrivals"] = sum(workload.arrival_it_kw for workload in group)
         where, resolution = local_resolution(where / 1000.0, scenario)
-        axis.stackplot(where.index, *(where[hub].to_numpy() for hub in workload.hubs),
-                       labels=list(workload.hubs), linewidth=0)
+        axis.stackplot(where.index, *(where[hub].to_numpy() for hub in hubs), labels=hubs, linewidth=0)
         axis.plot(where.index, where["arrivals"].to_numpy(), color=COLOURS["facility"], linewidth=1.0,
                   linestyle="--", label="arrivals")
-        style_axis(axis, f"{workload.name} (from {workload.origin}, deadline {workload.deadline_hours:g} h)",
-                   "MW IT", scenario.timezone)
-        axis.legend(fontsize=7, loc="upper left", frameon=False, ncols=len(workload.hubs) + 1)
+        style_axis(axis, title, "MW IT", scenario.timezone)
+        axis.legend(fontsize=7, loc="upper left", frameon=False, ncols=len(hubs) + 1)
     figure.suptitle(f"Where and when the flexible work ran, {schedule.kind} ({resolution})", fontsize=10)
     return svg(figure, "work")
 
