@@ -36,15 +36,31 @@ DEFAULT_SCENARIO = Path(__file__).parent / "inputs" / "default_scenario.toml"
 """The bundled east-west example (``examples/east_west.toml``, shipped inside the package)."""
 
 
+HUB_COLUMNS = {"name": "name", "name_zh": "中文", "province": "province", "role": "role",
+               "position": "lat,lon [°]", "grid_factor_kg_per_kwh": "CO2 [kg/kWh]", "pue_target": "PUE",
+               "ghi_kwh_m2": "GHI [kWh/m²]", "wind_speed_100m_ms": "wind [m/s]"}
+"""The fields of ``suandian hubs`` that fit 100 columns, with their headers (``--wide``: every field)."""
+
+
 def _hubs(args: argparse.Namespace) -> None:
+    from engine.outputs.text import terminal_table
+
     records = [hub.as_record() for hub in load_catalogue().values()]
     if args.json:
         print(json.dumps(records, ensure_ascii=False, indent=2))
         return
-    columns = ["name", "name_zh", "province", "role", "lat", "lon", "elevation_m",
-               "grid_factor_kg_per_kwh", "pue_target", "ghi_kwh_m2", "temp_air_mean_c",
-               "wind_speed_100m_ms", "tariff"]
-    print(pd.DataFrame(records)[columns].to_string(index=False))
+    frame = pd.DataFrame(records)
+    if args.wide:
+        print("\n".join(terminal_table(frame.astype(str), list(frame.columns))))
+        return
+    frame["position"] = [f"{lat:.1f}, {lon:.1f}" for lat, lon in zip(frame["lat"], frame["lon"], strict=True)]
+    frame = frame[list(HUB_COLUMNS)].rename(columns=HUB_COLUMNS)
+    for column, width in (("province", 9), ("中文", 5)):  # long names end in … (--wide: whole)
+        frame[column] = frame[column].astype(str).map(lambda text, w=width: text if len(text) <= w
+                                                      else text[:w - 1] + "…")
+    for column, digits in (("CO2 [kg/kWh]", 3), ("PUE", 2), ("GHI [kWh/m²]", 0), ("wind [m/s]", 1)):
+        frame[column] = frame[column].map(lambda value, d=digits: "" if pd.isna(value) else f"{value:.{d}f}")
+    print("\n".join(terminal_table(frame.astype(str), list(frame.columns))))
 
 
 def _power(args: argparse.Namespace) -> None:
@@ -57,13 +73,7 @@ def _power(args: argparse.Namespace) -> None:
     output = park_output(weather, args.solar_mw, args.wind_mw, tracking=args.tracking)
     summary = {"hub": hub.name, "weather": weather.source, "tracking": args.tracking,
                **power_summary(weather, output, args.solar_mw, args.wind_mw)}
-    if args.out is not None:
-        if args.weather is not None and Path(args.out).resolve() == Path(args.weather).resolve():
-            raise ScenarioError(f"--out {str(args.out)!r}: it is the input weather file, which the output "
-                                "would replace; give another file name")
-        table = output.copy()
-        table.insert(0, "time", local_iso(output.index, TIMEZONE).to_numpy())
-        write_atomic(args.out, lambda temporary: table.to_csv(temporary, index=False, float_format="%.3f"))
+    paths = {} if args.out is None else _write_power(args, output, summary)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
         return
@@ -80,8 +90,23 @@ def _power(args: argparse.Namespace) -> None:
         print(f"  {label:<18} {capacity:8.1f} MW  {summary[f'{park}_energy_mwh']:10.0f} MWh  "
               f"capacity factor {summary[f'{park}_capacity_factor']:6.1%}  "
               f"{summary[f'{park}_full_load_hours']:5.0f} full-load h")
-    if args.out is not None:
-        print(f"  hourly output written to {args.out}")
+    if paths:
+        print(f"wrote {', '.join(str(path) for path in paths.values())}")
+
+
+def _write_power(args: argparse.Namespace, output: pd.DataFrame, summary: dict) -> dict[str, Path]:
+    """``--out DIR``: ``DIR/power.csv`` (local ``time``, ``solar_kw``, ``wind_kw``), ``DIR/summary.json``."""
+    from engine.atomic import write_json
+
+    table = output.copy()
+    table.insert(0, "time", local_iso(output.index, TIMEZONE).to_numpy())
+
+    def write(folder: Path) -> dict[str, Path]:
+        csv = folder / "power.csv"
+        write_atomic(csv, lambda temporary: table.to_csv(temporary, index=False, float_format="%.3f"))
+        return {"power": csv, "summary": write_json(folder / "summary.json", summary)}
+
+    return _write_folder(args, [] if args.weather is None else [args.weather], write)
 
 
 def _weather(args: argparse.Namespace) -> None:
@@ -101,6 +126,8 @@ def _weather(args: argparse.Namespace) -> None:
         weather = weather_record(hub, args.years or 1, seed=args.seed, start_year=args.start_year)
     inputs = [] if args.weather is None else [args.weather]
     paths = _write_folder(args, inputs, lambda folder: write_weather_csv(weather, folder))
+    if _print_json(args, paths["weather.json"]):
+        return
     for note in weather.notes:
         print(f"suandian weather: {note}", file=sys.stderr)
     print(f"{hub.name}: {len(weather.data)} h of weather ({weather.source}) written to "
@@ -167,6 +194,20 @@ def _scenario_path(args: argparse.Namespace) -> Path:
     return path
 
 
+def _print_json(args: argparse.Namespace, path: Path) -> bool:
+    """With ``--json``: print the command's summary file (and nothing else on stdout); True if printed."""
+    if not getattr(args, "json", False):
+        return False
+    print(Path(path).read_text(encoding="utf-8").rstrip("\n"))
+    return True
+
+
+def _schema(args: argparse.Namespace) -> None:
+    from engine.inputs.schema import scenario_schema
+
+    print(json.dumps(scenario_schema(), ensure_ascii=False, indent=2))
+
+
 def _arguments(args: argparse.Namespace) -> dict:
     """The command's arguments, for its output manifest."""
     return {key: value for key, value in vars(args).items() if key != "handler"}
@@ -219,6 +260,8 @@ def _run(args: argparse.Namespace) -> None:
     _print_weather_notes(args.command, scenario)
     result = run(scenario, solver=args.solver, attribution=not args.no_attribution)
     paths = write_outputs(result, args.out, command=args.command, arguments=_arguments(args), inputs=inputs)
+    if _print_json(args, paths["summary"]):
+        return
     solver = result.solver
     print(f"{scenario.name}: {len(scenario.index)} steps of {scenario.step_hours:g} h, "
           f"{len(scenario.hubs)} hubs, least {scenario.objective.minimize}; {solver.name} "
@@ -250,6 +293,8 @@ def _operate(args: argparse.Namespace) -> None:
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
     paths = write_outputs(result, args.out, command=args.command, arguments=_arguments(args), inputs=inputs)
+    if _print_json(args, paths["summary"]):
+        return
     replans = result.operation.replans
     planned_on = "point forecast" if args.quantile is None else f"{args.quantile:g} quantile"
     settings, kept = result.operation.settings, result.operation.settlement["perfect_foresight_gain_kept"]
@@ -369,20 +414,30 @@ def _sweep(args: argparse.Namespace) -> int:
     result = run_sweep(sweep, args.out, workers=args.workers, scheduler=args.scheduler,
                        retry_failed=args.retry_failed, progress=True, security=_security(args))
     paths = write_sweep_outputs(sweep, result, arguments=_arguments(args))
-    linked_keys = {key for keys in sweep.linked.values() for key in keys}
-    headline = ("coordinated_cost_cny", "gain_cost_cny", "coordinated_green_share_hourly")
-    shown = ["point", *[axis for axis in sweep.axes if axis not in linked_keys], "status",
-             *[column for column in headline if column in result.table]]
-    print(result.table[shown].to_string(index=False, float_format=lambda value: f"{value:,.4g}"))
-    retry = " (errors in the table; --retry-failed solves them again)" if result.failed else ""
-    print(f"{sweep.name}: {len(result.table)} points: {result.solved} solved now, {result.reused} reused, "
-          f"{result.failed} failed{retry}")
-    print(f"wrote {', '.join(str(path) for path in paths.values())}")
+    if args.json:
+        print(result.table.to_json(orient="records", force_ascii=False, indent=2))
+    else:
+        _print_sweep(sweep, result, paths)
     if result.failed:
         print(f"suandian sweep: {result.failed} of {len(result.table)} points failed (their errors are in "
               "results.csv); fix them and rerun with --retry-failed", file=sys.stderr)
         return EXIT_SOLVE_FAILED
     return 0
+
+
+def _print_sweep(sweep: object, result: object, paths: dict) -> None:
+    """The sweep's terminal table: one line per point, money without scientific notation."""
+    from engine.outputs.text import format_number
+
+    linked_keys = {key for keys in sweep.linked.values() for key in keys}
+    headline = ("coordinated_cost_cny", "gain_cost_cny", "coordinated_green_share_hourly")
+    shown = ["point", *[axis for axis in sweep.axes if axis not in linked_keys], "status",
+             *[column for column in headline if column in result.table]]
+    print(result.table[shown].to_string(index=False, float_format=format_number))
+    retry = " (errors in the table; --retry-failed solves them again)" if result.failed else ""
+    print(f"{sweep.name}: {len(result.table)} points: {result.solved} solved now, {result.reused} reused, "
+          f"{result.failed} failed{retry}")
+    print(f"wrote {', '.join(str(path) for path in paths.values())}")
 
 
 TLS_ARGUMENTS = ("tls_ca_file", "tls_cert", "tls_key")
@@ -429,6 +484,8 @@ def _plan(args: argparse.Namespace) -> None:
                                                                   and scenario.plan.years > 1) else None
     result = size(scenario, solver=args.solver) if across is None else across.result
     paths = write_outputs(result, args.out, command=args.command, arguments=_arguments(args), inputs=inputs)
+    if _print_json(args, paths["plan"]):
+        return
     sizing, solver = result.sizing, result.solver
     print(f"{scenario.name}: {len(scenario.index)} steps of {scenario.step_hours:g} h, hourly green share "
           f">= {sizing.min_green_share:.0%}; {solver.name} {solver.status} in {solver.seconds:.1f} s")
@@ -446,20 +503,58 @@ def _plan(args: argparse.Namespace) -> None:
     print(f"wrote {', '.join(str(path) for path in paths.values())}")
 
 
+DESCRIPTIONS = {
+    "hubs": "The hub catalogue: the ten national clusters and the eastern demand cities, with position, grid "
+            "emission factor, PUE target and resource; each figure's source is in weather/hubs.toml.",
+    "power": "A year of hourly PV and wind park output at a hub, on its offline typical year or a weather "
+             "file; prints energy, capacity factors and full-load hours.",
+    "weather": "Writes the hourly weather the engine uses (DIR/weather.csv, DIR/weather.json): synthetic "
+               "years of a catalogue hub, or a corrected weather file.",
+    "forecast": "Day-ahead forecast skill of a hub's parks under the offline forecast error model: nMAE, "
+                "nRMSE, bias, skill against persistence, CRPS, error correlation with other hubs.",
+    "run": "Co-schedules the scenario's compute, batteries and grid import with one LP, compares it with "
+           "three reference policies and writes summary.json, the schedules and report.html to DIR.",
+    "plan": "Sizes solar, wind and batteries for a green-share target with their operation (the "
+            "scenario's [plan] table); writes plan.json, schedule.csv and report.html to DIR.",
+    "operate": "Rolling operation on day-ahead forecasts, settled on the weather that came, against "
+               "perfect foresight and running as usual; writes summary.json, schedules and report.html.",
+    "dayahead": "Tomorrow's plan per hub and hour (IT budgets per workload, battery, grid, green share, "
+                "marginal price) and the flexibility offer; writes plan.csv, plan.json, state.json.",
+    "settle": "Settles a planned day against the renewables that came and writes the next state.json.",
+    "sweep": "Solves variants of a scenario (a grid or a list of points) on Dask; one results table and "
+             "a report page; a rerun skips finished points.",
+    "schema": "Prints a JSON Schema (draft 2020-12) of the scenario TOML file, for editors that validate "
+              "and complete it (e.g. the Even Better TOML extension or taplo).",
+}
+"""Each subcommand's description, shown by ``suandian COMMAND --help``."""
+
+
+def _add(commands: argparse._SubParsersAction, name: str, *, help: str) -> argparse.ArgumentParser:
+    """A subcommand with its one-line ``help`` and its :data:`DESCRIPTIONS` entry."""
+    return commands.add_parser(name, help=help, description=DESCRIPTIONS[name])
+
+
+def _json_argument(command: argparse.ArgumentParser, what: str = "the summary") -> None:
+    command.add_argument("--json", action="store_true", help=f"print {what} as JSON on stdout, nothing else")
+
+
 def _weather_commands(commands: argparse._SubParsersAction) -> None:
     """``hubs``, ``power`` and ``forecast``: the catalogue and the weather side."""
-    hubs = commands.add_parser("hubs", help="list the hub catalogue")
+    hubs = _add(commands, "hubs", help="list the hub catalogue")
     hubs.add_argument("--json", action="store_true", help="print a JSON list of hubs")
+    hubs.add_argument("--wide", action="store_true", help="every field of the catalogue (wider than 100 "
+                      "columns)")
     hubs.set_defaults(handler=_hubs)
 
-    power = commands.add_parser("power", help="hourly output of a hub's PV and wind parks")
+    power = _add(commands, "power", help="hourly output of a hub's PV and wind parks")
     power.add_argument("--hub", required=True, help="catalogue hub name (see `suandian hubs`)")
     power.add_argument("--weather", type=Path, help="weather file (EPW, TMY3, PVGIS, CSV); default: the "
                        "hub's offline typical year")
     power.add_argument("--solar-mw", type=float, default=100.0, help="PV DC nameplate [MWp] (default 100)")
     power.add_argument("--wind-mw", type=float, default=100.0, help="wind nameplate [MW] (default 100)")
     power.add_argument("--tracking", action="store_true", help="single-axis tracking PV (default fixed tilt)")
-    power.add_argument("--out", type=Path, help="write hourly solar_kw, wind_kw to this CSV file")
+    power.add_argument("--out", type=Path, help="output folder for power.csv (hourly solar_kw, wind_kw) and "
+                       "summary.json")
     power.add_argument("--json", action="store_true", help="print the summary as JSON")
     power.add_argument("--seed", type=int, default=0, help="typical-year seed (default 0)")
     power.add_argument("--year", type=int, default=2025, help="typical-year calendar year (default 2025)")
@@ -467,7 +562,7 @@ def _weather_commands(commands: argparse._SubParsersAction) -> None:
                        help="rescale station wind (<= 20 m) to the hub's documented 100 m resource")
     power.set_defaults(handler=_power)
 
-    weather = commands.add_parser("weather", help="the hourly weather the engine uses, as DIR/weather.csv")
+    weather = _add(commands, "weather", help="the hourly weather the engine uses, as DIR/weather.csv")
     weather.add_argument("--hub", required=True, help="catalogue hub name")
     weather.add_argument("--years", type=int, help="number of synthetic years (default 1)")
     weather.add_argument("--seed", type=int, default=0, help="seed of the synthetic years (default 0)")
@@ -476,9 +571,10 @@ def _weather_commands(commands: argparse._SubParsersAction) -> None:
     weather.add_argument("--calibrate-wind", action="store_true",
                          help="rescale station wind to the hub's documented 100 m resource")
     weather.add_argument("--out", type=Path, required=True, help="output folder")
+    _json_argument(weather, "weather.json")
     weather.set_defaults(handler=_weather)
 
-    forecast = commands.add_parser("forecast", help="day-ahead forecast skill of a hub's parks "
+    forecast = _add(commands, "forecast", help="day-ahead forecast skill of a hub's parks "
                                    "(offline error model against the typical year)")
     forecast.add_argument("--hub", required=True, help="catalogue hub name (see `suandian hubs`)")
     forecast.add_argument("--solar-mw", type=float, default=100.0, help="PV DC nameplate [MWp] (default 100)")
@@ -499,7 +595,7 @@ def _solver_argument(command: argparse.ArgumentParser) -> None:
 
 def _study_commands(commands: argparse._SubParsersAction) -> None:
     """``run``, ``plan`` and ``operate``: the studies of one scenario."""
-    run = commands.add_parser("run", help="co-schedule a scenario, compare with the baseline, write outputs")
+    run = _add(commands, "run", help="co-schedule a scenario, compare with the baseline, write outputs")
     run.add_argument("scenario", nargs="?", type=Path,
                      help="scenario TOML file; default: the bundled east-west example")
     run.add_argument("--out", type=Path, default=Path("suandian-out"),
@@ -509,9 +605,10 @@ def _study_commands(commands: argparse._SubParsersAction) -> None:
     run.add_argument("--no-attribution", action="store_true",
                      help="skip the split of the gain among temporal and spatial shifting and storage "
                      "(7 more solves)")
+    _json_argument(run, "summary.json")
     run.set_defaults(handler=_run)
 
-    plan = commands.add_parser("plan", help="size wind, solar and batteries for a green-share target "
+    plan = _add(commands, "plan", help="size wind, solar and batteries for a green-share target "
                                "(the scenario's [plan] table) together with their operation")
     plan.add_argument("scenario", type=Path, help="scenario TOML file with a [plan] table")
     plan.add_argument("--years", type=int, help="weather years to size on together (plan.years; "
@@ -519,9 +616,10 @@ def _study_commands(commands: argparse._SubParsersAction) -> None:
     plan.add_argument("--out", type=Path, default=Path("suandian-plan"),
                       help="output folder for plan.json, schedule.csv, report.html (default ./suandian-plan)")
     _solver_argument(plan)
+    _json_argument(plan, "plan.json")
     plan.set_defaults(handler=_plan)
 
-    operate = commands.add_parser("operate", help="rolling operation: plan on forecasts, settle on the "
+    operate = _add(commands, "operate", help="rolling operation: plan on forecasts, settle on the "
                                   "actual weather, compare with perfect foresight and the baseline")
     operate.add_argument("scenario", nargs="?", type=Path,
                          help="scenario TOML file; default: the bundled east-west example")
@@ -544,6 +642,7 @@ def _study_commands(commands: argparse._SubParsersAction) -> None:
                          help="plans see every deadline this much earlier, a margin for forecast error "
                          "[h] (default 6; 0: the true deadlines)")
     _solver_argument(operate)
+    _json_argument(operate, "summary.json")
     operate.set_defaults(handler=_operate)
     _day_commands(commands)
 
@@ -555,7 +654,7 @@ FORECAST_HELP = ("forecast file of one hub (repeatable): a forecast CSV (issue_t
 
 def _day_commands(commands: argparse._SubParsersAction) -> None:
     """``dayahead`` and ``settle``: tomorrow's plan and the flexibility offer; settling a past day."""
-    dayahead = commands.add_parser("dayahead", help="tomorrow's plan per hub and hour (IT budgets per "
+    dayahead = _add(commands, "dayahead", help="tomorrow's plan per hub and hour (IT budgets per "
                                    "workload, battery, grid, green share, price) and the flexibility offer")
     dayahead.add_argument("scenario", nargs="?", type=Path,
                           help="scenario TOML file; default: the bundled east-west example")
@@ -574,7 +673,7 @@ def _day_commands(commands: argparse._SubParsersAction) -> None:
     dayahead.add_argument("--json", action="store_true", help="print plan.json")
     _solver_argument(dayahead)
     dayahead.set_defaults(handler=_dayahead)
-    settle = commands.add_parser("settle", help="settle a planned day against what happened; the next state")
+    settle = _add(commands, "settle", help="settle a planned day against what happened; the next state")
     settle.add_argument("state", type=Path, help="state.json written by `suandian dayahead`")
     settle.add_argument("--actuals", type=Path, required=True,
                         help="CSV of time (ISO with offset), hub, solar_kw, wind_kw for every step of "
@@ -588,7 +687,7 @@ def _day_commands(commands: argparse._SubParsersAction) -> None:
 
 def _sweep_command(commands: argparse._SubParsersAction) -> None:
     """``sweep``: many variants of a scenario on Dask."""
-    sweep = commands.add_parser("sweep", help="solve variants of a scenario on Dask, one results table")
+    sweep = _add(commands, "sweep", help="solve variants of a scenario on Dask, one results table")
     sweep.add_argument("sweep", type=Path, help="sweep TOML file (base scenario, grid or points, report)")
     sweep.add_argument("--out", type=Path, default=Path("suandian-sweep"),
                        help="output folder: points/ (one record per finished point), results.parquet, "
@@ -602,6 +701,7 @@ def _sweep_command(commands: argparse._SubParsersAction) -> None:
     sweep.add_argument("--tls-key", type=Path, help="client private key (PEM) for --scheduler")
     sweep.add_argument("--retry-failed", action="store_true",
                        help="solve again the points recorded as failed (default: keep their errors)")
+    _json_argument(sweep, "the results table (one record per point)")
     sweep.set_defaults(handler=_sweep)
 
 
@@ -610,11 +710,26 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="suandian",
         description="算电协同: co-schedule data-centre compute with wind and solar power.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     _weather_commands(commands)
     _study_commands(commands)
     _sweep_command(commands)
+    schema = _add(commands, "schema", help="print a JSON Schema of the scenario file")
+    schema.add_argument("--json", action="store_true", help="the schema is JSON already (accepted for "
+                        "uniformity)")
+    schema.set_defaults(handler=_schema)
     return parser
+
+
+def _version() -> str:
+    """The installed suandian version (``unknown`` when run from a source tree that is not installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("suandian")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 class Terminated(KeyboardInterrupt):

@@ -1,4 +1,4 @@
-"""Tests of `suandian power`: JSON summary, CSV output and its time format, bad input."""
+"""Tests of `suandian power`: JSON summary, the output folder and its CSV time format, bad input."""
 
 import json
 import subprocess
@@ -14,15 +14,17 @@ SUMMARY_KEYS = {"hours", "ghi_kwh_m2", "temp_air_mean_c", "wind_speed_hub_mean_m
 
 
 def test_json_summary_and_csv(tmp_path, capsys):
-    out = tmp_path / "power.csv"
+    """``--out DIR`` writes DIR/power.csv and DIR/summary.json, like every other command's folder."""
+    out = tmp_path / "power"
     code = main(["power", "--hub", "zhongwei", "--solar-mw", "50", "--wind-mw", "20", "--out", str(out),
                  "--json"])
     assert code == 0
     summary = json.loads(capsys.readouterr().out)
     assert SUMMARY_KEYS <= summary.keys()
     assert summary["hours"] == 8760
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8")) == summary
 
-    table = pd.read_csv(out)
+    table = pd.read_csv(out / "power.csv")
     assert list(table.columns) == ["time", "solar_kw", "wind_kw"]
     assert len(table) == 8760
     assert table["time"].iloc[0] == "2025-01-01T00:00:00+08:00"

@@ -47,7 +47,7 @@ from engine.model.renewables import Renewables
 from engine.model.residuals import check_residuals
 from engine.model.results import flow_arrays, schedule_of
 from engine.model.sizing import Sizing, check_sizing
-from engine.model.solvers import installed_solvers
+from engine.model.solvers import installed_solvers, silence_highs_banner
 from engine.model.storage import Storage
 from engine.schedule import Schedule
 
@@ -258,6 +258,7 @@ class CoSchedulingModel:
 
     def _checked_run(self, solver: str) -> tuple[str, float, float]:
         """Pre-checks and one solver call; raises unless optimal (see :meth:`solve`)."""
+        silence_highs_banner()
         if solver.upper() not in installed_solvers():
             raise SolverError(f"solver {solver!r} is not installed; installed: {installed_solvers()}; "
                               "pick one of them or pip install it")

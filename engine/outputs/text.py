@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+import pandas as pd
+
 from engine.metrics import METRIC_UNITS
 
 HEADLINE_METRICS = ("green_share_hourly", "carbon_t", "cost_cny", "curtailed_mwh", "grid_import_mwh",
@@ -87,3 +91,52 @@ def headline_lines(columns: dict, *, gain_column: str | None = None) -> list[str
                         for title, values in columns.items())
         lines.append(f"{metric_label(name):<34}{cells}")
     return lines
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: two for East Asian wide and full-width characters (中卫)."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def terminal_table(frame: pd.DataFrame, columns: list[str]) -> list[str]:
+    """A plain-text table whose columns stay aligned with Chinese text in them.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Cells as strings.
+    columns : list of str
+        The columns to show, in order (their names are the headers).
+
+    Returns
+    -------
+    list of str
+        The header line, then one line per row; text left-aligned, numbers right-aligned.
+    """
+    rows = [[str(column) for column in columns], *[[str(value) for value in row]
+                                                   for row in frame[columns].itertuples(index=False)]]
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(columns))]
+    numeric = [all(_is_number(row[i]) for row in rows[1:]) for i in range(len(columns))]
+
+    def cell(text: str, i: int) -> str:
+        pad = " " * (widths[i] - display_width(text))
+        return pad + text if numeric[i] else text + pad
+
+    return ["  ".join(cell(text, i) for i, text in enumerate(row)).rstrip() for row in rows]
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace(",", ""))
+    except ValueError:
+        return text == ""
+    return True
+
+
+def format_number(value: float) -> str:
+    """A number for a table without scientific notation: ``68,660,000``, ``1,234.5``, ``0.857``."""
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if abs(value) >= 10:
+        return f"{value:,.1f}"
+    return f"{value:.3g}" if abs(value) >= 1e-3 or value == 0 else f"{value:.2e}"
