@@ -65,6 +65,11 @@ PRESSURE_RANGE_PA = (30_000.0, 110_000.0)
 #: ASSUMPTION: wind speeds [m/s] above this are not a mean wind at a weather station (the highest
 #: WMO-recorded gust is 113 m/s; mean winds stay far below).
 WIND_SPEED_LIMIT_M_S = 100.0
+#: ASSUMPTION: a mean wind above this [m/s] for :data:`SUSTAINED_WIND_HOURS` in a row is not a weather
+#: record but a unit slip or a fill code (12-Beaufort hurricane force starts at 32.7 m/s, and a typhoon's
+#: core passes a station within hours).
+SUSTAINED_WIND_LIMIT_M_S = 40.0
+SUSTAINED_WIND_HOURS = 24.0
 #: ASSUMPTION: no beam irradiance is derived for solar zenith angles beyond this [deg]: there 1/cos(zenith)
 #: amplifies small GHI-DHI differences and label errors into unphysical DNI.
 ZENITH_CAP_DEG = 87.0
@@ -248,6 +253,7 @@ def _check_ranges(frame: pd.DataFrame, source: str) -> None:
                   "correct the unit of pressure or drop the column to use the barometric formula")
     _check_within(frame, "wind_speed", 0.0, WIND_SPEED_LIMIT_M_S, "m/s", source,
                   "convert wind_speed to m/s (knots x 0.514, km/h / 3.6) and remove missing-value codes")
+    _check_sustained_wind(frame, source)
     for name in IRRADIANCE_COLUMNS:
         _check_within(frame, name, NEGATIVE_IRRADIANCE_TOLERANCE_W_M2, IRRADIANCE_LIMIT_W_M2, "W/m2", source,
                       f"give {name} as a mean power in W/m2 (not Wh/m2 or J/m2 per interval) and remove "
@@ -255,6 +261,21 @@ def _check_ranges(frame: pd.DataFrame, source: str) -> None:
     if "albedo" in frame:
         _check_within(frame, "albedo", 0.0, 1.0, "-", source,
                       "drop the albedo column or remove its missing-value codes (e.g. EPW 999)")
+
+
+def _check_sustained_wind(frame: pd.DataFrame, source: str) -> None:
+    """Refuse :data:`SUSTAINED_WIND_HOURS` in a row above :data:`SUSTAINED_WIND_LIMIT_M_S`."""
+    step_hours = pd.Timedelta(frame.index.freq or "1h") / pd.Timedelta(hours=1)
+    run = max(1, round(SUSTAINED_WIND_HOURS / step_hours))
+    above = (frame["wind_speed"].to_numpy() > SUSTAINED_WIND_LIMIT_M_S).astype(int)
+    if len(above) < run:
+        return
+    starts = np.flatnonzero(np.convolve(above, np.ones(run, dtype=int), mode="valid") == run)
+    if starts.size:
+        raise _error(source, "wind_speed", f"a mean wind below {SUSTAINED_WIND_LIMIT_M_S:g} m/s at least "
+                     f"once in every {SUSTAINED_WIND_HOURS:g} h", f"{SUSTAINED_WIND_HOURS:g} h above it "
+                     f"from {frame.index[int(starts[0])].isoformat()}",
+                     "convert wind_speed to m/s (knots x 0.514, km/h / 3.6) and remove fill codes")
 
 
 def _check_within(frame: pd.DataFrame, name: str, low: float, high: float, unit: str, source: str,
