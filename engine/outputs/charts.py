@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from engine.inputs.scenario import Scenario, Workload
 from engine.metrics import green_power_kw
-from engine.outputs.html import COLOURS, local_resolution, style_axis, svg
+from engine.outputs.html import (
+    COLOURS,
+    DAILY_AFTER_HOURS,
+    hub_colours,
+    hub_label,
+    local_resolution,
+    style_axis,
+    svg,
+)
 from engine.schedule import Schedule
 
 _SOURCES = ("solar used", "wind used", "battery discharge", "grid import", "curtailed")
@@ -64,7 +73,7 @@ def supply_chart(scenario: Scenario, schedules: Mapping[str, Schedule], title: s
                            colors=_SOURCE_COLOURS, linewidth=0)
             axis.plot(stack.index, stack["facility load"].to_numpy(), color=COLOURS["facility"],
                       linewidth=1.0, label="facility load")
-            style_axis(axis, f"{hub} — {kind.replace('_', ' ')}", "MW", scenario.timezone)
+            style_axis(axis, f"{hub_label(hub)} — {kind.replace('_', ' ')}", "MW", scenario.timezone)
             if column:
                 axis.sharey(axes[row, 0])
     handles, labels = axes[0, 0].get_legend_handles_labels()
@@ -84,9 +93,10 @@ def battery_chart(scenario: Scenario, schedule: Schedule) -> str | None:
     soc, resolution = local_resolution(soc, scenario)
     figure = Figure(layout="constrained", figsize=(11, 2.8))
     axis = figure.subplots()
+    colours = hub_colours(scenario.hubs)
     for hub in with_battery:
-        axis.plot(soc.index, soc[hub].to_numpy(), linewidth=1.2,
-                  label=f"{hub} ({scenario.hubs[hub].battery.energy_kwh / 1000:,.0f} MWh)")
+        axis.plot(soc.index, soc[hub].to_numpy(), linewidth=1.2, color=colours[hub],
+                  label=f"{hub_label(hub)} ({scenario.hubs[hub].battery.energy_kwh / 1000:,.0f} MWh)")
     style_axis(axis, "", "MWh", scenario.timezone)
     axis.set_ylim(bottom=0)
     axis.legend(fontsize=7, frameon=False)
@@ -130,6 +140,48 @@ def green_hour_chart(scenario: Scenario, schedules: Mapping[str, Schedule]) -> s
     return svg(figure, "green")
 
 
+def month_hour(scenario: Scenario, values: pd.Series, weights: pd.Series | None = None) -> pd.DataFrame:
+    """Mean of a UTC-indexed series by local month (rows) and hour of day (columns 0..23).
+
+    With ``weights`` the ratio ``sum(values) / sum(weights)`` (a share) instead of the mean.
+    """
+    local = values.index.tz_convert(scenario.timezone)
+    keys = [local.month, local.hour]
+    if weights is None:
+        return values.groupby(keys).mean().unstack()
+    totals = weights.groupby(keys).sum().unstack()
+    return values.groupby(keys).sum().unstack() / totals.where(totals > 0)
+
+
+def month_hour_chart(scenario: Scenario, schedule: Schedule) -> str | None:
+    """Month x hour-of-day heatmaps of all hubs for horizons longer than a month: hourly-matched green share
+    [%], grid import [MW] and the mean marginal price of power (when the schedule has duals); ``None``
+    for shorter horizons, whose time charts show every step."""
+    if len(scenario.index) * scenario.step_hours <= DAILY_AFTER_HOURS:
+        return None
+    flows = schedule.flows
+    total = flows.groupby("time")[["facility_kw", "grid_import_kw"]].sum()
+    green = pd.Series(np.asarray(green_power_kw(scenario, flows), dtype=float), index=flows.index)
+    green = green.groupby(flows["time"]).sum()
+    panels = [("Green share, hourly matched [%]", month_hour(scenario, green, total["facility_kw"]) * 100,
+               "YlGn"), ("Grid import, all hubs [MW]", month_hour(scenario, total["grid_import_kw"]) / 1e3,
+                         "Greys")]
+    if schedule.marginal_price is not None:
+        panels.append(("Marginal price, mean of hubs [objective unit/kWh]",
+                       month_hour(scenario, schedule.marginal_price.mean(axis=1)), "magma_r"))
+    figure = Figure(layout="constrained", figsize=(11, 3.2))
+    axes = figure.subplots(1, len(panels), squeeze=False)[0]
+    for axis, (title, grid, colours) in zip(axes, panels, strict=True):
+        image = axis.imshow(grid.to_numpy(dtype=float), aspect="auto", cmap=colours, origin="upper")
+        axis.set_yticks(range(len(grid.index)), [f"{month:02d}" for month in grid.index])
+        axis.set_xticks(range(0, 24, 3), [str(hour) for hour in range(0, 24, 3)])
+        axis.set_xlabel("local hour of day", fontsize=8)
+        style_axis(axis, title, "month")
+        figure.colorbar(image, ax=axis, shrink=0.9).ax.tick_params(labelsize=7)
+    figure.suptitle(f"By month and hour of day, {schedule.kind} (local time)", fontsize=10)
+    return svg(figure, "monthhour")
+
+
 MAX_WORK_PANELS = 8
 """Most panels of the work chart: beyond it the largest workloads (by arrivals) get one panel each and
 the rest share the last one, summed, so the chart takes time linear in the workloads."""
@@ -160,7 +212,7 @@ def work_chart(scenario: Scenario, schedule: Schedule) -> str | None:
     panels = _work_panels(scenario)
     figure = Figure(layout="constrained", figsize=(11, 2.3 * len(panels) + 0.6))
     axes = figure.subplots(len(panels), 1, sharex=True, squeeze=False)
-    resolution = ""
+    resolution, colours = "", hub_colours(scenario.hubs)
     for axis, (title, group) in zip(axes[:, 0], panels, strict=True):
         hubs = list(dict.fromkeys(hub for workload in group for hub in workload.hubs))
         work = flows[[f"{workload.name}_it_kw" for workload in group]].sum(axis=1)
@@ -169,7 +221,8 @@ def work_chart(scenario: Scenario, schedule: Schedule) -> str | None:
                  .reindex(columns=hubs, fill_value=0.0))
         where["arrivals"] = sum(workload.arrival_it_kw for workload in group)
         where, resolution = local_resolution(where / 1000.0, scenario)
-        axis.stackplot(where.index, *(where[hub].to_numpy() for hub in hubs), labels=hubs, linewidth=0)
+        axis.stackplot(where.index, *(where[hub].to_numpy() for hub in hubs), labels=map(hub_label, hubs),
+                       colors=[colours[hub] for hub in hubs], linewidth=0)
         axis.plot(where.index, where["arrivals"].to_numpy(), color=COLOURS["facility"], linewidth=1.0,
                   linestyle="--", label="arrivals")
         style_axis(axis, title, "MW IT", scenario.timezone)
@@ -194,7 +247,7 @@ def forecast_chart(scenario: Scenario, schedule: Schedule, planned_renewable_kw:
                   label="actual")
         axis.plot(both.index, both["planned on (forecast)"].to_numpy(), color=COLOURS["wind"],
                   linewidth=1.0, linestyle="--", label="planned on (forecast)")
-        style_axis(axis, f"{hub}: solar + wind", "MW", scenario.timezone)
+        style_axis(axis, f"{hub_label(hub)}: solar + wind", "MW", scenario.timezone)
         axis.legend(fontsize=7, loc="upper left", frameon=False, ncols=2)
     figure.suptitle(f"Forecast the plans used vs actual renewables ({resolution}, local time)", fontsize=10)
     return svg(figure, "forecast")

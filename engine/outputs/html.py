@@ -1,7 +1,9 @@
 """The page and chart toolkit of every report: one stylesheet, the page wrapper, tables, inline SVG.
 
 Pages are self-contained: inline CSS, charts drawn with matplotlib's object API (no pyplot, no global
-state) as inline SVG, no script, font or image fetched from anywhere, so a report opens offline.
+state) as inline SVG, no script, font or image fetched from anywhere, so a report opens offline. Chart
+text is SVG text (``svg.fonttype = "none"``), drawn by the browser in :data:`FONT_STACK`, which names the
+common CJK fonts so 中卫 and 宁夏 render wherever the reader has one; nothing rewrites the glyphs.
 Horizons longer than :data:`DAILY_AFTER_HOURS` are drawn as daily means so a year stays light.
 """
 
@@ -10,8 +12,11 @@ from __future__ import annotations
 import html
 import io
 import re
+import warnings
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
+import matplotlib
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
@@ -26,27 +31,37 @@ COLOURS = {"solar": "#f2b705", "wind": "#4a90c2", "battery": "#7b5ea7", "grid": 
            "curtailed": "#e8e2c8", "facility": "#1a1a1a", "coordinated": "#1b7f3b", "baseline": "#b04a2f",
            "operated": "#1b7f3b", "perfect_foresight": "#4a90c2"}
 """Colours of supply sources and of policies."""
+HUB_PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+               "#bcbd22", "#7f7f7f")
+"""Hub colours in scenario order (:func:`hub_colours`), the same hub in the same colour in every chart."""
+FONT_STACK = ('system-ui, -apple-system, "Segoe UI", "Noto Sans", "DejaVu Sans", "Noto Sans CJK SC", '
+              '"Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", '
+              '"WenQuanYi Micro Hei", "WenQuanYi Zen Hei", sans-serif')
+"""The fonts of the page and of chart text, Latin first, then the common Simplified Chinese fonts."""
 
 CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em auto; max-width: 1150px;
-       color: #1a1a1a; padding: 0 1em; }
+body { font-family: FONTS; margin: 2em auto; max-width: 1150px; color: #1a1a1a; padding: 0 1em; }
+svg text { font-family: FONTS !important; }
 h1 { font-size: 1.5em; margin-bottom: 0.2em; } h2 { font-size: 1.15em; margin-top: 1.8em; }
 .meta, .note { color: #555; font-size: 0.88em; }
 .cards { display: flex; flex-wrap: wrap; gap: 0.8em; margin: 1em 0; }
 .card { border: 1px solid #ddd; border-radius: 6px; padding: 0.6em 0.9em; min-width: 140px; }
 .card .label { font-size: 0.8em; color: #555; } .card .value { font-size: 1.3em; font-weight: 600; }
-.card .gain { font-size: 0.85em; color: #1b7f3b; }
+.card .gain { font-size: 0.85em; color: #555; }
+.better { color: #1b7f3b; } .worse { color: #b0302f; }
 table { border-collapse: collapse; font-size: 0.88em; }
 th, td { border-bottom: 1px solid #e4e4e4; padding: 0.3em 0.7em; text-align: right; }
 th:first-child, td:first-child, td.text, th.text { text-align: left; }
 svg { max-width: 100%; height: auto; }
-"""
+""".replace("FONTS", FONT_STACK)
 """The one stylesheet of every page."""
 
 _SVG_PREAMBLE = re.compile(r"^.*?(?=<svg)", re.DOTALL)
 _SVG_NAMESPACES = re.compile(r'\s+xmlns(:xlink)?="[^"]*"')
+_PATH_DATA = re.compile(r'(?<=\sd=")[^"]*')
 _LONG_DECIMALS = re.compile(r"(\d\.\d\d)\d+")
-"""Coordinates beyond 1/100 point are invisible: cut them to keep long horizons light."""
+"""Path coordinates beyond 1/100 point are invisible: cut them (inside ``d="..."`` only) to keep long
+horizons light."""
 
 
 def page(title: str, sections: Iterable[str]) -> str:
@@ -68,6 +83,14 @@ def paragraph(text: str, kind: str = "note") -> str:
     return f'<p class="{kind}">{html.escape(text)}</p>'
 
 
+@dataclass(frozen=True)
+class Cell:
+    """A table cell with a CSS class (e.g. ``Cell("-9,490", "better")``)."""
+
+    text: str
+    css: str = ""
+
+
 def table(head: Sequence[str], rows: Iterable[Sequence[object]], *, text_columns: Iterable[int] = ()) -> str:
     """An HTML table.
 
@@ -76,18 +99,24 @@ def table(head: Sequence[str], rows: Iterable[Sequence[object]], *, text_columns
     head : sequence of str
         Column titles as HTML (escape text yourself).
     rows : iterable of sequences
-        Cells as text, escaped here.
+        Cells as text, escaped here (a :class:`Cell` also carries its CSS class).
     text_columns : iterable of int
         Columns aligned left besides the first (class ``text``).
     """
     left = set(text_columns)
 
-    def cell(tag: str, number: int, content: str) -> str:
-        attribute = ' class="text"' if number in left else ""
+    def cell(tag: str, number: int, content: str, css: str = "") -> str:
+        classes = " ".join(name for name in ("text" if number in left else "", css) if name)
+        attribute = f' class="{classes}"' if classes else ""
         return f"<{tag}{attribute}>{content}</{tag}>"
 
+    def data(number: int, value: object) -> str:
+        if isinstance(value, Cell):
+            return cell("td", number, html.escape(value.text), value.css)
+        return cell("td", number, html.escape(str(value)))
+
     header = "".join(cell("th", number, title) for number, title in enumerate(head))
-    body = "".join("<tr>" + "".join(cell("td", number, html.escape(str(value)))
+    body = "".join("<tr>" + "".join(data(number, value)
                                     for number, value in enumerate(row)) + "</tr>" for row in rows)
     return f"<table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -105,13 +134,30 @@ def svg(figure: Figure, prefix: str, *, tight: bool = False) -> str:
         Crop the figure to its content (for figures without a constrained layout).
     """
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight" if tight else None,
-                   metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+    with matplotlib.rc_context({"svg.fonttype": "none"}), warnings.catch_warnings():
+        # text as <text>, drawn in the page's fonts: matplotlib lays out Chinese without a CJK font of its
+        # own (widths estimated) and says so; the browser draws it in FONT_STACK
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
+        figure.savefig(buffer, format="svg", bbox_inches="tight" if tight else None,
+                       metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     text = _SVG_NAMESPACES.sub("", _SVG_PREAMBLE.sub("", buffer.getvalue(), count=1))
-    text = _LONG_DECIMALS.sub(r"\1", text)
+    text = _PATH_DATA.sub(lambda match: _LONG_DECIMALS.sub(r"\1", match.group(0)), text)
     text = re.sub(r'id="', f'id="{prefix}-', text)
     text = re.sub(r"url\(#", f"url(#{prefix}-", text)
     return re.sub(r'href="#', f'href="#{prefix}-', text)
+
+
+def hub_colours(hubs: Iterable[str]) -> dict[str, str]:
+    """One colour per hub, in the order given (a scenario's hubs), from :data:`HUB_PALETTE`."""
+    return {hub: HUB_PALETTE[number % len(HUB_PALETTE)] for number, hub in enumerate(hubs)}
+
+
+def hub_label(hub: str) -> str:
+    """A hub's name in English and Chinese, e.g. ``"zhongwei 中卫"`` (the English alone for a custom hub)."""
+    from weather.catalogue import load_catalogue
+
+    known = load_catalogue().get(hub)
+    return f"{hub} {known.name_zh}" if known is not None and known.name_zh else hub
 
 
 def date_axis(axis: Axes, timezone: str) -> None:

@@ -15,10 +15,17 @@ import html
 import pandas as pd
 
 from engine.inputs.economics import assumed_inputs
-from engine.outputs.charts import attribution_chart, battery_chart, green_hour_chart, supply_chart, work_chart
-from engine.outputs.html import page, paragraph, section, table
+from engine.outputs.charts import (
+    attribution_chart,
+    battery_chart,
+    green_hour_chart,
+    month_hour_chart,
+    supply_chart,
+    work_chart,
+)
+from engine.outputs.html import Cell, hub_label, page, paragraph, section, table
 from engine.outputs.summary import fair_references, value_of_optimisation
-from engine.outputs.text import HEADLINE_METRICS, METRIC_LABELS, format_value, metric_unit
+from engine.outputs.text import HEADLINE_METRICS, METRIC_LABELS, change_kind, format_value, metric_unit
 from engine.studies.result import StudyResult
 
 _HUB_METRICS = ("green_share_hourly", "grid_import_mwh", "curtailed_mwh", "carbon_t", "cost_cny",
@@ -65,13 +72,24 @@ def header(result: StudyResult, subtitle: str = "") -> str:
             + paragraph(meta, "meta"))
 
 
+def gain_words(name: str, change: float) -> str:
+    """A change against as usual in words: ``"+12.2 pp vs as usual (better)"``."""
+    kind = change_kind(name, change)
+    return f"{format_value(name, change, signed=True)} vs as usual" + (f" ({kind})" if kind else "")
+
+
+def gain_cell(name: str, change: float) -> Cell:
+    """A gain as a table cell coloured by whether it is better or worse for that metric."""
+    return Cell(format_value(name, change, signed=True), change_kind(name, change))
+
+
 def cards(result: StudyResult) -> str:
     """The headline numbers of the primary policy and their gain over the baseline."""
     values, gain = result.metrics(), result.gains()
     items = [f'<div class="card"><div class="label">{html.escape(METRIC_LABELS[name])} '
              f"[{metric_unit(name)}]</div>"
              f'<div class="value">{format_value(name, values[name])}</div>'
-             f'<div class="gain">{format_value(name, gain[name], signed=True)} vs baseline</div></div>'
+             f'<div class="gain {change_kind(name, gain[name])}">{gain_words(name, gain[name])}</div></div>'
              for name in HEADLINE_METRICS]
     return '<div class="cards">' + "".join(items) + "</div>"
 
@@ -82,7 +100,7 @@ def metrics_table(result: StudyResult, policies: tuple[str, ...]) -> str:
     gain = result.gains()
     rows = [(METRIC_LABELS.get(name, name), metric_unit(name),
              *(format_value(name, values[policy][name]) for policy in policies),
-             format_value(name, gain[name], signed=True)) for name in values[policies[0]].index]
+             gain_cell(name, gain[name])) for name in values[policies[0]].index]
     titles = [policy.replace("_", " ").capitalize() for policy in policies]
     gain_title = "Gain" if result.kind != "operate" else f"Gain ({result.primary} - baseline)"
     return table(["Metric", "Unit", *map(html.escape, titles), html.escape(gain_title)], rows)
@@ -93,10 +111,12 @@ def hub_table(result: StudyResult) -> str:
     coordinated, baseline = result.metrics(by="hub"), result.metrics("baseline", by="hub")
     head = ["Hub", *(f"{html.escape(METRIC_LABELS[name])} [{metric_unit(name)}]<br>coord. / base. / gain"
                      for name in _HUB_METRICS)]
+    hubs = {hub: hub_label(hub) for hub in result.scenario.hubs}
     rows = [(hub, *(f"{format_value(name, coordinated.loc[hub, name])} / "
                     f"{format_value(name, baseline.loc[hub, name])} / "
                     f"{format_value(name, coordinated.loc[hub, name] - baseline.loc[hub, name], signed=True)}"
-                    for name in _HUB_METRICS)) for hub in result.scenario.hubs]
+                    for name in _HUB_METRICS)) for hub in hubs]
+    rows = [(hubs[row[0]], *row[1:]) for row in rows]
     return table(head, rows)
 
 
@@ -139,7 +159,8 @@ def plain_summary(result: StudyResult) -> str:
     share = carbon / baseline["carbon_t"] if baseline["carbon_t"] > 0 else 0.0
     carbon_verb, cost_verb = ("saves" if carbon >= 0 else "adds"), ("saves" if cost >= 0 else "costs")
     joint = "and" if carbon_verb == cost_verb else f"but {cost_verb}"
-    text = (f"Coordination {carbon_verb} {abs(carbon):,.0f} tCO2 ({-share:+.0%}) {joint} "
+    change = f"{-share:+.0%}".replace("-", "\N{MINUS SIGN}")
+    text = (f"Coordination {carbon_verb} {abs(carbon):,.0f} tCO2 ({change}) {joint} "
             f"{abs(cost) / 1e6:,.1f} M CNY against running as usual")
     references = _references(result)
     if len(references) > 1:
@@ -182,6 +203,7 @@ def body_sections(result: StudyResult) -> list[str]:
         section("Per hub", hub_table(result)),
         section("Supply and demand", supply_chart(scenario, both, "Supply and demand per hub")),
         section("Green share by hour of day", green_hour_chart(scenario, both)),
+        section("By month and hour of day", month_hour_chart(scenario, coordinated)),
         section("Batteries", battery_chart(scenario, coordinated)),
         section("Flexible work", work_chart(scenario, coordinated)),
         section("Assumed inputs and their sources", assumptions_table(result)),

@@ -39,8 +39,36 @@ METRIC_LABELS = {
 }
 
 
+LOWER_IS_BETTER = frozenset({"carbon_t", "carbon_marginal_t", "cost_cny", "energy_cost_cny",
+                             "demand_charge_cny", "ppa_cost_cny", "transfer_cost_cny", "battery_wear_cny",
+                             "carbon_cost_cny", "curtailed_mwh", "grid_import_mwh", "peak_import_mw",
+                             "facility_energy_mwh"})
+"""Metrics where a fall is an improvement."""
+HIGHER_IS_BETTER = frozenset({"green_share_hourly", "green_share_annual", "renewable_used_mwh",
+                              "deadline_met_share", "export_revenue_cny"})
+"""Metrics where a rise is an improvement; the others (work migrated, data moved, energy exported) are
+neither better nor worse in themselves."""
+
+
+def change_kind(name: str, change: float) -> str:
+    """``"better"``, ``"worse"`` or ``""`` (no change, or a metric that is neither) for a change of a metric.
+
+    Parameters
+    ----------
+    name : str
+        Metric name.
+    change : float
+        New minus old, in the metric's unit.
+    """
+    if abs(change) < 1e-9 or not (name in LOWER_IS_BETTER or name in HIGHER_IS_BETTER):
+        return ""
+    return "better" if (change < 0) == (name in LOWER_IS_BETTER) else "worse"
+
+
 def format_value(name: str, value: float, *, signed: bool = False) -> str:
     """A metric value for people: shares in percent, other values with thousands separators.
+
+    A signed share is a change of a share and reads in percentage points (``"+12.2 pp"``).
 
     Parameters
     ----------
@@ -53,7 +81,7 @@ def format_value(name: str, value: float, *, signed: bool = False) -> str:
     """
     sign = "+" if signed else ""
     if METRIC_UNITS.get(name) == "-":
-        return f"{value * 100:{sign},.1f} %"
+        return f"{value * 100:{sign},.1f} {'pp' if signed else '%'}"
     if abs(value) >= 100:
         return f"{value:{sign},.0f}"
     return f"{value:{sign},.2f}"

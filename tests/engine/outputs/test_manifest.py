@@ -108,10 +108,10 @@ def test_os_errors_name_the_file(tmp_path, capsys):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
     code = main(["power", "--hub", "zhongwei", "--solar-mw", "1", "--wind-mw", "0",
-                 "--out", str(blocker / "power.csv")])
+                 "--out", str(blocker / "power")])  # the output folder inside a file
     assert code == EXIT_BAD_INPUT
     error = capsys.readouterr().err
-    assert str(blocker / "power.csv") in error and error.count("\n") == 1
+    assert str(blocker) in error and error.count("\n") == 1
 
 
 def test_every_command_that_writes_a_folder_leaves_a_manifest(tmp_path):

@@ -75,13 +75,14 @@ def test_report_carries_the_gains_table_values(page, result):
     for name in ("grid_import_mwh", "carbon_t", "cost_cny", "green_share_hourly", "deadline_met_share"):
         for value in (result.metrics()[name], result.metrics("baseline")[name]):
             assert f"<td>{format_value(name, value)}</td>" in page
-        assert f"<td>{format_value(name, result.gains()[name], signed=True)}</td>" in page
-    assert "<td>-440</td>" in page  # energy cost 440 CNY coordinated vs 2 x 435 + 2 x 5 baseline
+        gain = re.escape(format_value(name, result.gains()[name], signed=True))
+        assert re.search(f'<td( class="(better|worse)")?>{gain}</td>', page)
+    assert '<td class="better">-440</td>' in page  # energy cost 440 coordinated vs 2 x 435 + 2 x 5 as usual
 
 
 def test_format_value():
     assert format_value("green_share_hourly", 0.8123) == "81.2 %"
-    assert format_value("green_share_hourly", 0.05, signed=True) == "+5.0 %"
+    assert format_value("green_share_hourly", 0.05, signed=True) == "+5.0 pp"  # a change of a share
     assert format_value("cost_cny", 1234567.0) == "1,234,567"
     assert format_value("carbon_t", -0.2235, signed=True) == "-0.22"
 
