@@ -1,0 +1,88 @@
+"""Every report page in a real browser (issue 13, item 5): headless Chromium opens the run and operate
+reports of the default example and checks that each loads with no script error and no network request,
+that chart text is text (SVG ``<text>``) drawn at a computed size of at least 9 px, and saves a
+screenshot of each (to ``$SUANDIAN_SCREENSHOTS`` when set, else the test's temporary folder).
+
+The checks run in a copy of the page with a small script added (the reports themselves carry none); the
+browser resolves no host name (``--host-resolver-rules``), and the page's resource timing must be empty.
+Skips with its reason where no Chromium is installed (``.ci/run`` installs Debian's ``chromium``).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from engine.cli import main
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")
+MIN_FONT_PX = 9.0
+
+CHECK = """<script>window.__errors = [];
+window.addEventListener("error", event => window.__errors.push(String(event.message)));
+window.addEventListener("load", () => {
+  const sizes = [...document.querySelectorAll("svg text")].map(text => {
+    const svg = text.ownerSVGElement, box = svg.viewBox.baseVal;
+    const scale = box && box.width ? svg.getBoundingClientRect().width / box.width : 1;
+    return parseFloat(getComputedStyle(text).fontSize) * scale;
+  });
+  document.body.setAttribute("data-check", JSON.stringify({
+    texts: sizes.length, min_px: Math.min(...sizes), svgs: document.querySelectorAll("svg").length,
+    resources: performance.getEntriesByType("resource").map(entry => entry.name),
+    errors: window.__errors}));
+});</script>"""
+
+
+def _browser() -> str:
+    for name in BROWSERS:
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.skip(f"no headless browser: none of {', '.join(BROWSERS)} is on PATH (.ci/run installs Debian's "
+                "chromium with apt-get; it could not here)")
+
+
+def _chromium(browser: str, *arguments: str) -> subprocess.CompletedProcess:
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+             "--host-resolver-rules=MAP * ~NOTFOUND", "--window-size=1280,1000",
+             "--enable-logging=stderr", "--v=0"]
+    return subprocess.run([browser, *flags, *arguments], capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("browser")
+    assert main(["run", "--out", str(root / "run")]) == 0
+    assert main(["operate", "--out", str(root / "operate")]) == 0
+    return {"run": root / "run" / "report.html", "operate": root / "operate" / "report.html"}
+
+
+@pytest.mark.parametrize("report", ["run", "operate"])
+def test_report_in_a_browser(pages, report, tmp_path):
+    browser = _browser()
+    page = pages[report]
+    checked = tmp_path / f"{report}-checked.html"
+    checked.write_text(page.read_text(encoding="utf-8").replace("<head>", "<head>" + CHECK, 1),
+                       encoding="utf-8")
+    result = _chromium(browser, "--virtual-time-budget=10000", "--dump-dom", checked.as_uri())
+    found = re.search(r'data-check="([^"]*)"', result.stdout)
+    assert found, f"the page did not load: {result.stderr[-2000:]}"
+    check = json.loads(html.unescape(found.group(1)))
+    assert check["errors"] == [] and "Uncaught" not in result.stderr, check["errors"]
+    assert check["resources"] == [], "a report page must not fetch anything"
+    assert check["svgs"] >= 2 and check["texts"] >= 50  # chart text is SVG text, not glyph paths
+    assert check["min_px"] >= MIN_FONT_PX, f"smallest chart text {check['min_px']:.1f} px"
+
+    shots = Path(os.environ.get("SUANDIAN_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    shot = shots / f"{report}.png"
+    _chromium(browser, "--window-size=1280,6000", f"--screenshot={shot}", page.as_uri())
+    assert shot.is_file() and shot.stat().st_size > 10_000
+    assert page.stat().st_size < 5_000_000  # still one light offline page
