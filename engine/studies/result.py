@@ -16,13 +16,14 @@ forecasts and settled on actuals), ``"perfect_foresight"`` (one LP on the actual
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
 from engine.inputs.scenario import Scenario
-from engine.metrics import statistics
+from engine.metrics import METRIC_UNITS, statistics
 from engine.schedule import Schedule
 
 STUDY_KINDS = ("run", "operate", "size")
@@ -135,6 +136,11 @@ class OperationOutcome:
     settings: dict
 
 
+REPR_METRICS = ("green_share_hourly", "carbon_t", "cost_cny", "curtailed_mwh", "grid_import_mwh",
+                "deadline_met_share")
+"""The metrics of a result's table in Jupyter (:meth:`StudyResult._repr_html_`)."""
+
+
 @dataclass(frozen=True)
 class StudyResult:
     """The outcome of a run, a rolling operation or a sizing (module docstring).
@@ -200,3 +206,33 @@ class StudyResult:
             Same shape as :meth:`metrics`.
         """
         return self.metrics(policy, by=by) - self.metrics(against, by=by)
+
+    def __repr__(self) -> str:
+        """One line: kind, scenario, horizon, hubs, policies and solver (the full record is in the
+        attributes)."""
+        scenario = self.scenario
+        return (f"<StudyResult {self.kind} {scenario.name!r}: {len(scenario.index)} steps of "
+                f"{scenario.step_hours:g} h, hubs {', '.join(scenario.hubs)}; policies "
+                f"{', '.join(self.schedules)}; {self.solver.name} {self.solver.status}>")
+
+    def _repr_html_(self) -> str:
+        """The headline table for Jupyter: every policy's headline metrics and the gain over the baseline."""
+        columns = {policy: self.metrics(policy)[list(REPR_METRICS)] for policy in self.schedules}
+        if "baseline" in self.schedules and self.primary in self.schedules:
+            columns["gain"] = self.gains()[list(REPR_METRICS)]
+        frame = pd.DataFrame(columns)
+        frame.index = [f"{name} [{METRIC_UNITS[name]}]" for name in frame.index]
+        title = f"<p>{html.escape(repr(self)[1:-1])}</p>"
+        return title + frame.to_html(float_format=lambda value: f"{value:,.4g}")
+
+    def to_frame(self, policy: str | None = None) -> pd.DataFrame:
+        """The tidy table of a policy's schedule: one row per hub and step (``time`` UTC, ``hub``, flows
+        [kW], state of charge [kWh], one ``<workload>_it_kw`` column per workload), sorted by hub, time.
+
+        Parameters
+        ----------
+        policy : str, optional
+            A key of :attr:`schedules`; default :attr:`primary`.
+        """
+        flows = self.schedules[policy or self.primary].flows
+        return flows.sort_values(["hub", "time"], kind="stable").reset_index(drop=True)
