@@ -62,6 +62,10 @@ def check_out_dir(out_dir: str | Path, inputs: Iterable[str | Path] = (), keep: 
     folder = Path(out_dir).resolve()
     if folder.exists() and not folder.is_dir():
         raise OutputFolderError(f"--out {str(out_dir)!r}: expected a folder, got a file; give a folder path")
+    blocking = next((parent for parent in folder.parents if parent.exists()), None)
+    if blocking is not None and not blocking.is_dir():
+        raise OutputFolderError(f"--out {str(out_dir)!r}: its parent {str(blocking)!r} is a file, expected a "
+                                "folder; give a folder path")
     for path in inputs:
         resolved = Path(path).resolve()
         if resolved == folder or folder in resolved.parents:
