@@ -82,9 +82,14 @@ def read_pvgis_weather(path: str | Path, *, year: int = TYPICAL_YEAR) -> Weather
         raise WeatherInputError(f"{source}: file: expected a PVGIS TMY {outputformat} file (see "
                                 f"weather.readers.pvgis); got a file pvlib cannot parse ({error!r}). Fix: "
                                 "save the TMY again from PVGIS, unmodified") from error
-    location = meta["inputs"].get("location", meta["inputs"])
-    latitude, longitude = float(location["latitude"]), float(location["longitude"])
-    elevation_m = float(location["elevation"])
+    try:  # a file without its location block gives one line, not a KeyError
+        location = meta["inputs"].get("location", meta["inputs"])
+        latitude, longitude = float(location["latitude"]), float(location["longitude"])
+        elevation_m = float(location["elevation"])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise WeatherInputError(f"{source}: inputs.location: expected the site's latitude, longitude and "
+                                "elevation; got none or not numbers. Fix: save the TMY again from PVGIS, "
+                                "unmodified (it writes the location block)") from None
     index = raw.index
     frame = raw.drop(columns=[c for c in raw.columns if c not in
                               ("ghi", "dni", "dhi", "temp_air", "wind_speed", "pressure")])
