@@ -318,6 +318,17 @@ def stored_energy_value(scenario: Scenario, schedule: Schedule) -> float:
     return value
 
 
+def end_soc_kwh(scenario: Scenario, schedule: Schedule) -> np.ndarray:
+    """``(hubs,)`` battery state of charge at the end of a schedule [kWh] (0 at hubs without a battery).
+
+    The end state other schedules are equalised with (:func:`engine.studies.run.equalised_solve`).
+    """
+    flows = schedule.flows
+    last = flows.sort_values("time").groupby("hub", sort=False)["battery_soc_kwh"].last()
+    return np.array([float(last.get(name, 0.0)) if hub.battery is not None else 0.0
+                     for name, hub in scenario.hubs.items()])
+
+
 def scored_objective(scenario: Scenario, schedule: Schedule) -> float:
     """The schedule's objective minus :func:`stored_energy_value` [objective unit]: the number to compare
     schedules by, whatever battery state each ends with."""

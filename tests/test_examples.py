@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from engine.cli import DEFAULT_SCENARIO
+from engine.inputs.drain import horizon_steps
 from engine.inputs.scenario_file import load_scenario
 from engine.outputs.files import write_outputs
 from engine.studies.result import StudyResult
@@ -57,7 +58,7 @@ def test_example_runs(path, tmp_path):
 def test_east_west_moves_work_west_and_gains():
     result = _run(EXAMPLES / "east_west.toml")
     scenario = result.scenario
-    assert len(scenario.index) == 336
+    assert horizon_steps(scenario) == 336  # scored on the horizon plus its drain period
     assert result.metrics()["migrated_it_mwh"] > 0.0
     assert result.gains()["cost_cny"] < 0.0
     assert result.gains()["green_share_hourly"] > 0.0

@@ -71,6 +71,7 @@ from engine.simulate.baseline import run_baseline
 from engine.simulate.reference import greedy_online, static_west
 from engine.simulate.settle import HubLimits, settle
 from engine.studies.result import OperationOutcome, SolverInfo, StudyResult
+from engine.studies.run import equalised_solve
 from weather.catalogue import load_catalogue
 from weather.forecast import ForecastErrorModel, ForecastSet, day_ahead_skill, hub_forecasts
 
@@ -445,34 +446,6 @@ def _outcome(scenario: Scenario, rolled: _Rolled, planner: RollingPlanner, start
         settings={**settings, "planning_times": [local[i].isoformat() for i in starts]})
 
 
-def equalised_perfect_foresight(scenario: Scenario, end_soc_kwh: np.ndarray,
-                                solver: str = "HIGHS") -> Schedule:
-    """The one-shot schedule on the actuals, ending with at least the battery state ``end_soc_kwh``.
-
-    Equalises the end-of-horizon battery state with another schedule (the operated one), so that the
-    comparison does not reward the schedule that empties its battery. Falls back to the scenario's own
-    terminal state when the one-shot cannot reach ``end_soc_kwh``.
-
-    Parameters
-    ----------
-    scenario : Scenario
-        The (drained) scenario.
-    end_soc_kwh : numpy.ndarray
-        ``(hubs,)`` state of charge to end with at least [kWh] (battery hubs are read).
-    solver : str
-        Installed cvxpy solver.
-    """
-    model = CoSchedulingModel(scenario)
-    data = scenario_data(scenario)
-    batteries = [i for i, h in enumerate(scenario.hubs.values()) if h.battery is not None]
-    model.update(dataclasses.replace(data, final_soc_kwh=np.asarray(end_soc_kwh, dtype=float)[batteries]))
-    try:
-        return model.solve(solver)
-    except InfeasibleError:
-        model.update(data)
-        return model.solve(solver)
-
-
 def operate(scenario: Scenario, *, issue_hour: int = 12, lookahead_hours: float | None = None,
             replan_hours: float = 24.0, forecast_seed: int = 0, quantile: float | None = None,
             deadline_buffer_hours: float = DEADLINE_BUFFER_HOURS, solver: str = "HIGHS",
@@ -546,7 +519,7 @@ def operate(scenario: Scenario, *, issue_hour: int = 12, lookahead_hours: float 
                 "drain_steps": len(drained.index) - len(scenario.index)}
     end_soc = rolled.settled["battery_soc_kwh"][-1]
     schedules = {"operated": operated,
-                 "perfect_foresight": equalised_perfect_foresight(drained, end_soc, solver),
+                 "perfect_foresight": equalised_solve(drained, end_soc, solver),
                  "baseline": run_baseline(drained), "static_west": static_west(drained),
                  "greedy_online": greedy_online(drained)}
     outcome = _outcome(drained, rolled, planner, starts, forecasts, settings)

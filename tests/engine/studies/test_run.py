@@ -10,12 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from engine.inputs.drain import drain_steps, horizon_steps, with_drain
 from engine.inputs.scenario_file import load_scenario
-from engine.metrics import METRIC_UNITS
+from engine.metrics import METRIC_UNITS, end_soc_kwh, scored_objective
 from engine.outputs.files import write_outputs
 from engine.schedule import FLOW_COLUMNS
 from engine.studies.result import StudyResult
-from engine.studies.run import run
+from engine.studies.run import equalised_solve, run
 
 SMALL_SCENARIO = """
 name = "small east-west"
@@ -98,7 +99,9 @@ def test_summary_structure(outputs, result):
     assert summary["attribution"] is None  # the Python API runs no attribution unless asked
     assert summary["scenario"]["name"] == "small east-west"
     assert summary["scenario"]["start"] == "2025-07-01T00:00:00+08:00"
-    assert summary["scenario"]["steps"] == 48
+    # scored on the 48 h horizon plus a 24 h drain for the longest deadline (fair scoring, issue 10)
+    assert summary["scenario"]["steps"] == 48 + 24
+    assert summary["scenario"]["settings"]["horizon_steps"] == 48
     assert summary["scenario"]["hubs"] == ["shanghai", "zhongwei"]
     for kind in ("coordinated", "baseline", "static_west", "greedy_online", "gains"):
         assert set(summary[kind]) == DESIGN_METRICS | {"hubs"}
@@ -127,8 +130,8 @@ def test_csv_tables(outputs, name):
     extra = ["transfer_kw", "training_it_kw", "marginal_price_cny_per_kwh"] if name == "schedule" else \
         ["transfer_kw", "unserved_kw", "training_it_kw"]
     assert list(table.columns) == ["time", "hub", *FLOW_COLUMNS, *extra]
-    assert len(table) == 2 * 48
-    assert table.groupby("hub").size().to_dict() == {"shanghai": 48, "zhongwei": 48}
+    assert len(table) == 2 * (48 + 24)  # horizon plus drain
+    assert table.groupby("hub").size().to_dict() == {"shanghai": 72, "zhongwei": 72}
     assert table["time"].iloc[0] == "2025-07-01T00:00:00+08:00"
     assert table["time"].str.endswith("+08:00").all()
     times = pd.to_datetime(table["time"], format="ISO8601")
@@ -161,3 +164,26 @@ def test_summary_keeps_the_scenario_as_written(outputs, small_path):
     written = tomllib.loads(small_path.read_text(encoding="utf-8"))
     settings = summary["scenario"]["settings"]
     assert settings["hubs"]["zhongwei"]["solar_mw"] == written["hubs"]["zhongwei"]["solar_mw"]
+
+
+def test_every_schedule_is_scored_on_the_drain_with_the_end_state_equalised(result):
+    """Fair scoring (issue 10): every policy on horizon + drain; the coordinated battery ends at least as
+    full as the as-usual battery, so the gain is not bought by emptying it; work of the last step keeps
+    its own deadline in every policy."""
+    scenario = result.scenario
+    assert len(scenario.index) == horizon_steps(scenario) + drain_steps(scenario) == 48 + 24
+    for schedule in result.schedules.values():
+        assert schedule.flows["time"].nunique() == 48 + 24
+    assert result.metrics("baseline")["deadline_met_share"] == pytest.approx(1.0)
+    ends = {name: end_soc_kwh(scenario, schedule) for name, schedule in result.schedules.items()}
+    assert (ends["coordinated"] >= ends["baseline"] - 1e-3).all()
+    assert scored_objective(scenario, result.schedules["coordinated"]) <= scored_objective(
+        scenario, result.schedules["baseline"]) + 1e-6
+
+
+def test_equalised_solve_falls_back_to_the_scenario_terminal_state(small_path):
+    scenario = with_drain(load_scenario(small_path))
+    unreachable = np.full(len(scenario.hubs), 1e12)  # more than any battery holds
+    schedule = equalised_solve(scenario, unreachable)
+    initial = scenario.hubs["zhongwei"].battery.initial_soc * scenario.hubs["zhongwei"].battery.energy_kwh
+    assert end_soc_kwh(scenario, schedule)[1] >= initial - 1e-3

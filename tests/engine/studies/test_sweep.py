@@ -437,8 +437,9 @@ def test_zhongwei_study_points_are_valid_scenarios(tmp_path):
     sweep = sweep_from_dict(raw, EXAMPLES)
     table = run_sweep(sweep, tmp_path, workers=2, processes=False).table
     assert (table["status"] == STATUS_DONE).all(), table["error"].tolist()
-    # the same IT energy in every point: 30 MW for 48 h
-    assert table["coordinated_it_energy_mwh"].to_numpy() == pytest.approx(30 * 48)
+    # the same IT energy in every point: 30 MW for 48 h, plus the firm load over the 24 h drain period
+    firm_drain_mwh = (1.0 - table["flexible_share"].to_numpy()) * 30 * 24
+    assert table["coordinated_it_energy_mwh"].to_numpy() == pytest.approx(30 * 48 + firm_drain_mwh)
     # more flexible work never costs more to run
     costs = table.set_index("flexible_share")["coordinated_cost_cny"]
     assert costs.loc[0.0] >= costs.loc[0.2] - 1e-6 >= costs.loc[0.4] - 2e-6
