@@ -6,7 +6,9 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from engine.inputs.scenario import Scenario, Workload
 from engine.metrics import green_power_kw
@@ -21,8 +23,8 @@ from engine.outputs.html import (
 )
 from engine.schedule import Schedule
 
-_SOURCES = ("solar used", "wind used", "battery discharge", "grid import", "curtailed")
-_SOURCE_COLOURS = tuple(COLOURS[key] for key in ("solar", "wind", "battery", "grid", "curtailed"))
+_SOURCES = ("solar used", "wind used", "battery discharge", "grid import", "exported", "curtailed")
+_SOURCE_COLOURS = tuple(COLOURS[key] for key in ("solar", "wind", "battery", "grid", "exported", "curtailed"))
 
 
 def _hub_frames(flows: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -43,13 +45,30 @@ def supply_stack(frame: pd.DataFrame) -> pd.DataFrame:
         "wind used": frame["renewable_used_kw"] * (1.0 - solar_fraction),
         "battery discharge": frame["battery_discharge_kw"],
         "grid import": frame["grid_import_kw"],
+        "exported": frame["exported_kw"] if "exported_kw" in frame else 0.0,
         "curtailed": frame["curtailed_kw"],
         "facility load": frame["facility_kw"],
     }) / 1000.0
 
 
+def _state_of_charge_axis(axis: Axes, frame: pd.DataFrame, scenario: Scenario, hub: str) -> None:
+    """The battery's state of charge of one hub on a second y axis of its dispatch panel [MWh]."""
+    battery = scenario.hubs[hub].battery
+    if battery is None:
+        return
+    soc, _ = local_resolution(frame[["battery_soc_kwh"]] / 1000.0, scenario)
+    twin = axis.twinx()
+    twin.plot(soc.index, soc["battery_soc_kwh"].to_numpy(), color=COLOURS["battery"], linewidth=1.0,
+              linestyle=":", label="battery state of charge (right)")
+    twin.set_ylim(0.0, max(battery.energy_kwh / 1000.0, 1e-9) * 1.05)
+    twin.set_ylabel("stored [MWh]", fontsize=8)
+    twin.tick_params(labelsize=7)
+
+
 def supply_chart(scenario: Scenario, schedules: Mapping[str, Schedule], title: str) -> str:
-    """The supply and demand stack of every hub (rows), one column per schedule.
+    """The dispatch stack of every hub (rows), one column per schedule: solar and wind used, battery
+    discharge, grid import, exported and curtailed [MW], the facility load as a line, and the battery's
+    state of charge on a second axis [MWh].
 
     Parameters
     ----------
@@ -76,8 +95,13 @@ def supply_chart(scenario: Scenario, schedules: Mapping[str, Schedule], title: s
             style_axis(axis, f"{hub_label(hub)} — {kind.replace('_', ' ')}", "MW", scenario.timezone)
             if column:
                 axis.sharey(axes[row, 0])
+            _state_of_charge_axis(axis, frames[kind][hub], scenario, hub)
     handles, labels = axes[0, 0].get_legend_handles_labels()
-    figure.legend(handles, labels, loc="outside lower center", ncols=len(labels), fontsize=7, frameon=False)
+    if any(inputs.battery is not None for inputs in scenario.hubs.values()):
+        handles.append(Line2D([], [], color=COLOURS["battery"], linewidth=1.0, linestyle=":"))
+        labels.append("battery state of charge (right axis)")
+    figure.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 5), fontsize=7,
+                  frameon=False)
     figure.suptitle(f"{title} ({resolution}, local time)", fontsize=10)
     return svg(figure, "supply")
 

@@ -28,7 +28,8 @@ DAILY_AFTER_HOURS = 31 * 24
 """Time charts of longer horizons show daily means [h]."""
 
 COLOURS = {"solar": "#f2b705", "wind": "#4a90c2", "battery": "#7b5ea7", "grid": "#8c8c8c",
-           "curtailed": "#e8e2c8", "facility": "#1a1a1a", "coordinated": "#1b7f3b", "baseline": "#b04a2f",
+           "exported": "#b9d7a8", "curtailed": "#e8e2c8", "facility": "#1a1a1a", "coordinated": "#1b7f3b",
+           "baseline": "#b04a2f",
            "operated": "#1b7f3b", "perfect_foresight": "#4a90c2"}
 """Colours of supply sources and of policies."""
 HUB_PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",

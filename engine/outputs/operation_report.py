@@ -1,13 +1,19 @@
 """The HTML report of a rolling operation: the three-way comparison (operated, perfect foresight,
-baseline), the forecast skill, the forecast against the actual renewables and the operated supply stack."""
+baseline), the cost of forecast error against perfect foresight, the late work, the forecast skill, the
+forecast against the actual renewables and the operated dispatch stack."""
 
 from __future__ import annotations
 
 import html
 
+import numpy as np
+import pandas as pd
+
+from engine.metrics import deadline_met_kw
 from engine.outputs.charts import forecast_chart, supply_chart
 from engine.outputs.html import page, paragraph, section, table
-from engine.outputs.run_report import horizon_text, metrics_table
+from engine.outputs.run_report import gain_cell, horizon_text, metrics_table
+from engine.outputs.text import METRIC_LABELS, format_value, metric_unit
 from engine.studies.result import StudyResult
 
 NOTE = ("Operated: each plan is solved on the forecast over the look-ahead, committed up to the next "
@@ -19,6 +25,79 @@ NOTE = ("Operated: each plan is solved on the forecast over the look-ahead, comm
 
 POLICIES = ("operated", "perfect_foresight", "baseline", "static_west", "greedy_online")
 """The schedules of an operation, in table order (those present)."""
+FORECAST_ERROR_METRICS = ("cost_cny", "carbon_t", "green_share_hourly", "grid_import_mwh", "curtailed_mwh",
+                          "peak_import_mw", "deadline_met_share")
+"""The metrics of the cost of forecast error (operated minus perfect foresight)."""
+MAX_LATE_ROWS = 20
+"""Most rows of the late-work table (the largest late energy first)."""
+
+
+def forecast_error_table(result: StudyResult) -> str | None:
+    """What planning on forecasts cost against perfect foresight: operated, perfect foresight and their
+    difference per metric, and the extra cost per MWh of IT energy; ``None`` without perfect foresight."""
+    if "perfect_foresight" not in result.schedules:
+        return None
+    operated, perfect = result.metrics("operated"), result.metrics("perfect_foresight")
+    rows = [(METRIC_LABELS.get(name, name), metric_unit(name), format_value(name, operated[name]),
+             format_value(name, perfect[name]), gain_cell(name, operated[name] - perfect[name]))
+            for name in FORECAST_ERROR_METRICS]
+    it_mwh = float(operated["it_energy_mwh"])
+    extra = (operated["cost_cny"] - perfect["cost_cny"]) / it_mwh if it_mwh > 0 else float("nan")
+    return (table(["Metric", "Unit", "Operated", "Perfect foresight", "Cost of forecast error"], rows)
+            + paragraph(f"Forecast error costs {extra:+,.2f} CNY per MWh of IT energy "
+                        f"({operated['cost_cny'] - perfect['cost_cny']:+,.0f} CNY in all) against planning "
+                        "on the actual weather; a worse metric is a cost of planning on forecasts."))
+
+
+def late_work(result: StudyResult, policy: str = "operated") -> pd.DataFrame:
+    """The deferrable work not done by its deadline, per workload and local day of arrival.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``workload``, ``origin``, ``arrival_day`` (local date), ``arrived_mwh``, ``late_mwh`` [MWh] and
+        ``late_share`` [-], the largest late energy first; empty when every deadline was kept.
+    """
+    scenario, flows = result.scenario, result.schedules[policy].flows
+    days = scenario.index.tz_convert(scenario.timezone).date
+    parts = []
+    for workload in scenario.workloads:
+        arrivals = workload.arrival_it_kw.reindex(scenario.index, fill_value=0.0).to_numpy(dtype=float)
+        late = arrivals - deadline_met_kw(scenario, flows, workload)
+        mwh = scenario.step_hours / 1e3
+        daily = pd.DataFrame({"arrived_mwh": arrivals * mwh, "late_mwh": late * mwh,
+                              "arrival_day": days}).groupby("arrival_day", as_index=False).sum()
+        parts.append(daily[daily["late_mwh"] > 1e-6].assign(workload=workload.name, origin=workload.origin))
+    columns = ["workload", "origin", "arrival_day", "arrived_mwh", "late_mwh", "late_share"]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    frame = pd.concat(parts, ignore_index=True)
+    frame["late_share"] = frame["late_mwh"] / frame["arrived_mwh"].where(frame["arrived_mwh"] > 0)
+    return frame.sort_values("late_mwh", ascending=False, kind="stable")[columns].reset_index(drop=True)
+
+
+def late_work_section(result: StudyResult) -> str:
+    """The late work as settled (:func:`late_work`) and the plans that planned work late."""
+    late = late_work(result)
+    if late.empty:
+        settled = paragraph("Every deadline was kept as operated: no work was late.")
+    else:
+        rows = [(row.workload, row.origin, f"{row.arrival_day:%Y-%m-%d}", f"{row.arrived_mwh:,.1f}",
+                 f"{row.late_mwh:,.1f}", f"{row.late_share:.1%}")
+                for row in late.head(MAX_LATE_ROWS).itertuples(index=False)]
+        more = f" (the {MAX_LATE_ROWS} largest of {len(late)} shown)" if len(late) > MAX_LATE_ROWS else ""
+        settled = (paragraph(f"{late['late_mwh'].sum():,.1f} MWh of work done after its deadline as "
+                             f"operated{more}.")
+                   + table(["Workload", "Origin", "Arrived on (local)", "Arrived [MWh]", "Late [MWh]",
+                            "Late [%]"], rows, text_columns=(1, 2)))
+    log = result.operation.plan_log
+    planned = log[log["late_mwh"].to_numpy(dtype=float) > 1e-6] if "late_mwh" in log else log.iloc[:0]
+    local = pd.DatetimeIndex(planned.index).tz_convert(result.scenario.timezone)
+    plans = (table(["Plan made at (local)", "Planned late [MWh]"],
+                   [(f"{time:%Y-%m-%d %H:%M}", f"{value:,.1f}")
+                    for time, value in zip(local, np.asarray(planned["late_mwh"], dtype=float), strict=True)])
+             if len(planned) else paragraph("No plan had to plan work late."))
+    return settled + "<h3>Plans that could not keep a deadline</h3>" + plans
 
 
 def _kept_text(result: StudyResult) -> str:
@@ -87,9 +166,11 @@ def render_operation_report(result: StudyResult) -> str:
                 paragraph(f"Work postponed by settlement (grid cap): "
                           f"{settlement['postponed_it_mwh']:,.2f} MWh IT; firm load unserved: "
                           f"{settlement['unserved_firm_mwh']:,.2f} MWh. {_kept_text(result)}")),
+        section("Cost of forecast error against perfect foresight", forecast_error_table(result)),
+        section("Late work", late_work_section(result)),
         section("Day-ahead forecast skill", skill_table(result)),
         section("Forecast vs actual", forecast_chart(scenario, operated, operation.planned_renewable_kw)),
-        section("Supply and demand, as operated",
-                supply_chart(scenario, {"operated": operated}, "Supply and demand per hub, as operated")),
+        section("Dispatch per hub, as operated",
+                supply_chart(scenario, {"operated": operated}, "Dispatch per hub, as operated")),
         paragraph(NOTE),
     ])

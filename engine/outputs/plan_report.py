@@ -1,15 +1,72 @@
-"""The HTML report of a sizing: the chosen capacities and the cost split, then the run report's sections
-for the planned operation against running as usual with the planned capacities."""
+"""The HTML report of a sizing: the headline cost of the design (total over the horizon, its split, the
+cost per MWh of IT energy and the premium over buying the same load from the grid), the chosen capacities
+and the cost split, then the run report's sections for the planned operation against running as usual
+with the planned capacities."""
 
 from __future__ import annotations
 
 import html
 
 from engine.inputs.plan_settings import CAPACITY_UNITS
-from engine.outputs.html import page, table
+from engine.outputs.html import page, paragraph, table
 from engine.outputs.run_report import body_sections, header
 from engine.studies.result import StudyResult
 from engine.studies.size import YearsPlan
+
+
+def grid_only_cost_cny(result: StudyResult) -> float:
+    """What the planned load would cost on grid power alone, without parks or batteries [CNY].
+
+    ``sum_t price_t x (facility_t + transfer_t) x dt`` plus the objective's carbon price on the emissions
+    ``sum_t intensity_t x (facility_t + transfer_t) x dt``, at the tariff and grid carbon intensity of
+    the planned operation's flows (demand charges left out).
+    """
+    flows, dt = result.schedules["coordinated"].flows, result.scenario.step_hours
+    load_kwh = (flows["facility_kw"] + (flows["transfer_kw"] if "transfer_kw" in flows else 0.0)) * dt
+    energy = float((load_kwh * flows["price_cny_per_kwh"]).sum())
+    carbon_t = float((load_kwh * flows["carbon_g_per_kwh"]).sum()) / 1e6
+    return energy + carbon_t * result.scenario.objective.carbon_price_cny_per_t
+
+
+def _card(label: str, value: str, note: str = "") -> str:
+    return (f'<div class="card"><div class="label">{html.escape(label)}</div><div class="value">'
+            f'{html.escape(value)}</div><div class="gain">{html.escape(note)}</div></div>')
+
+
+def _minus(text: str) -> str:
+    """A signed number with a true minus sign."""
+    return "\N{MINUS SIGN}" + text[1:] if text.startswith("-") else text
+
+
+def plan_headline(result: StudyResult) -> str:
+    """Cards of the design's cost: the total and its split [million CNY], the cost per MWh of IT energy,
+    the grid-only cost of the same load and the premium over it [CNY/MWh]."""
+    sizing = result.sizing
+    costs, it_mwh = sizing.costs_cny, float(result.metrics()["it_energy_mwh"])
+    period = "annual" if abs(sizing.horizon_hours - 8760.0) < 1e-6 else f"over {sizing.horizon_hours:,.0f} h"
+    grid_only = grid_only_cost_cny(result) / it_mwh if it_mwh > 0 else float("nan")
+    premium = sizing.cost_per_mwh_it_cny - grid_only
+    total = costs["total"]
+    split = {"capacity": costs["capacity"], "energy and operation": costs["grid_energy"],
+             "carbon": costs["carbon"]}
+    share = {name: f"{value / total:.0%} of the total" if total > 0 else "" for name, value in split.items()}
+    relative = (f"{_minus(f'{premium / grid_only:+.0%}')} for {sizing.min_green_share:.0%} "
+                "hourly-matched green power" if grid_only > 0 else "")
+    cards = [_card(f"Total cost, {period} [million CNY]", f"{total / 1e6:,.2f}",
+                   "; ".join(f"{name} {value / 1e6:,.2f}" for name, value in split.items())),
+             *(_card(f"{name.capitalize()} [million CNY]", f"{value / 1e6:,.2f}", share[name])
+               for name, value in split.items()),
+             _card("Cost per MWh of IT energy [CNY/MWh]", f"{sizing.cost_per_mwh_it_cny:,.1f}",
+                   f"{it_mwh:,.0f} MWh of IT energy"),
+             _card("Grid power only [CNY/MWh IT]", f"{grid_only:,.1f}", "the same load at the tariff"),
+             _card("Premium over grid-only power [CNY/MWh IT]", _minus(f"{premium:+,.1f}"), relative)]
+    note = ("The cost of the design: annualised capacity costs of the chosen parks and batteries plus the "
+            "planned operation's energy cost (grid energy, demand charges, PPA, transfer, battery wear, less "
+            "export revenue) and carbon cost. Grid power only: the same facility load bought from the grid "
+            "at the tariff (plus the carbon price, if any), without parks or batteries. The planned "
+            "operation's cards further down show its operating cost alone.")
+    return ('<h2>Headline: the cost of the design</h2><div class="cards">' + "".join(cards) + "</div>"
+            + paragraph(note))
 
 
 def plan_section(result: StudyResult) -> str:
@@ -46,10 +103,12 @@ def render_plan_report(result: StudyResult) -> str:
     Returns
     -------
     str
-        HTML: the header, :func:`plan_section`, then the run report's sections.
+        HTML: the header, :func:`plan_headline`, :func:`plan_section`, then the run report's sections.
     """
     return page(f"suandian plan — {result.scenario.name}",
-                [header(result, ": sizing"), plan_section(result), *body_sections(result)])
+                [header(result, ": sizing"), plan_headline(result), plan_section(result),
+                 *body_sections(result, "The planned operation (operating cost only) against running as "
+                                        "usual")])
 
 
 def years_lines(plan: YearsPlan) -> list[str]:

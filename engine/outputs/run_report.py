@@ -2,8 +2,9 @@
 
 The page shows what a data-centre energy manager looks at: a plain-language summary of what
 coordination saves against running as usual and beyond the best simple policy, the headline numbers,
-every policy side by side, the gain split among its levers, the gains table, the supply and demand stack
-of every hub (coordinated and baseline), the batteries' state of charge, the green share by hour of day,
+every policy side by side, the gain split among its levers, the gains table, a map of the hubs with the
+work moved along each link, the dispatch stack of every hub with its battery's state of charge
+(coordinated and baseline), the batteries' state of charge, the green share by hour of day,
 where and when the flexible work ran, and every assumed input with its source. The sizing report
 (:mod:`engine.outputs.plan_report`) is built from the same sections.
 """
@@ -24,6 +25,7 @@ from engine.outputs.charts import (
     work_chart,
 )
 from engine.outputs.html import Cell, hub_label, page, paragraph, section, table
+from engine.outputs.map import hub_map
 from engine.outputs.summary import fair_references, value_of_optimisation
 from engine.outputs.text import HEADLINE_METRICS, METRIC_LABELS, change_kind, format_value, metric_unit
 from engine.studies.result import StudyResult
@@ -190,18 +192,21 @@ def assumptions_table(result: StudyResult) -> str:
     return table(["Input", "Hub", "Value", "Unit", "Source"], rows, text_columns=(1, 3, 4))
 
 
-def body_sections(result: StudyResult) -> list[str]:
-    """The sections of a run (or a sizing's planned operation) after its header."""
+def body_sections(result: StudyResult,
+                  headline: str = "Headline: coordinated, and gain over running as usual") -> list[str]:
+    """The sections of a run (or a sizing's planned operation) after its header, the first titled
+    ``headline``."""
     scenario = result.scenario
     coordinated = result.schedules["coordinated"]
     both = {policy: result.schedules[policy] for policy in ("coordinated", "baseline")}
     return [
-        section("Headline: coordinated, and gain over running as usual", cards(result)),
+        section(headline, cards(result)),
         section("Policies compared", policy_table(result)),
         section("Where the gain comes from", attribution_chart(result.attribution)),
         section("Gains of coordination", metrics_table(result, ("coordinated", "baseline"))),
         section("Per hub", hub_table(result)),
-        section("Supply and demand", supply_chart(scenario, both, "Supply and demand per hub")),
+        section("Map of the hubs and the work moved", hub_map(result)),
+        section("Dispatch per hub", supply_chart(scenario, both, "Dispatch per hub")),
         section("Green share by hour of day", green_hour_chart(scenario, both)),
         section("By month and hour of day", month_hour_chart(scenario, coordinated)),
         section("Batteries", battery_chart(scenario, coordinated)),
