@@ -34,6 +34,9 @@ class ModelData:
         that must have run (due) by the end of each step [kWh].
     initial_soc_kwh, final_soc_kwh : numpy.ndarray
         ``(batteries,)``: state of charge before the first step and required after the last [kWh].
+    peak_to_date_kw : numpy.ndarray, optional
+        ``(hubs,)`` grid import peak already reached this month before the first step [kW] (a rolling
+        plan's month-to-date peak: the demand charge is paid only on an increase); default none.
     """
 
     index: pd.DatetimeIndex
@@ -46,6 +49,7 @@ class ModelData:
     due_kwh: np.ndarray
     initial_soc_kwh: np.ndarray
     final_soc_kwh: np.ndarray
+    peak_to_date_kw: np.ndarray | None = None
 
 
 def scenario_data(scenario: Scenario) -> ModelData:

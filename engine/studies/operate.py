@@ -29,6 +29,8 @@ State carried between plans
 
   so backlog keeps its original arrival and deadline; work already late is due at once (``k = 0``,
   soft), and everything is due at the end of the drained scenario.
+- Demand charge: the highest settled grid import of the month so far (:meth:`RollingPlanner.peak_to_date`)
+  is the floor of the plan's monthly peak; the plan pays only on raising it.
 
 Plans always exist: one LP per re-plan. Deadlines are soft in the look-ahead
 (:data:`engine.model.compute.LATE_PENALTY_FACTOR`: a penalty per kWh and hour late so high that the
@@ -66,7 +68,7 @@ from engine.inputs.drain import with_drain
 from engine.inputs.scenario import Scenario
 from engine.metrics import scored_objective
 from engine.model import CoSchedulingModel
-from engine.schedule import Schedule, flows_frame, objective_value, optional_columns
+from engine.schedule import Schedule, flows_frame, month_fractions, objective_value, optional_columns
 from engine.simulate.baseline import run_baseline
 from engine.simulate.reference import greedy_online, static_west
 from engine.simulate.settle import HubLimits, settle
@@ -166,9 +168,23 @@ class RollingPlanner:
         self._soc_target = np.array([h.battery.initial_soc * h.battery.energy_kwh
                                      for h in scenario.hubs.values() if h.battery is not None])
         self._battery_columns = [i for i, h in enumerate(scenario.hubs.values()) if h.battery is not None]
+        self._month = month_fractions(scenario)[0]
+
+    def peak_to_date(self, start: int, grid_import_kw: np.ndarray) -> np.ndarray:
+        """``(hubs,)`` highest settled grid import of the calendar month of step ``start`` before it [kW].
+
+        Parameters
+        ----------
+        start : int
+            Scenario step of the planning time.
+        grid_import_kw : numpy.ndarray
+            ``(steps, hubs)`` settled grid import [kW] (steps from ``start`` on are not read).
+        """
+        earlier = grid_import_kw[:start][self._month[:start] == self._month[start]]
+        return earlier.max(axis=0, initial=0.0)
 
     def data(self, start: int, renewable_kw: np.ndarray, done_kwh: np.ndarray,
-             soc_kwh: np.ndarray) -> ModelData:
+             soc_kwh: np.ndarray, peak_to_date_kw: np.ndarray | None = None) -> ModelData:
         """The look-ahead's :class:`ModelData` from scenario step ``start`` (module docstring).
 
         Parameters
@@ -182,6 +198,9 @@ class RollingPlanner:
             ``(workloads,)`` cumulative work done before ``start`` [kWh].
         soc_kwh : numpy.ndarray
             ``(hubs,)`` state of charge at ``start`` [kWh] (only battery hubs are read).
+        peak_to_date_kw : numpy.ndarray, optional
+            ``(hubs,)`` grid import peak already reached this month [kW] (:meth:`peak_to_date`): the
+            plan pays the demand charge only on raising it (:class:`engine.model.grid.Grid`); default 0.
         """
         full, total, steps = self._full, len(self.scenario.index), self.steps
         position = start + np.arange(steps)
@@ -204,10 +223,10 @@ class RollingPlanner:
             price_cny_per_kwh=np.where(pad, PAD_WEIGHT_FACTOR * full.price_cny_per_kwh.max(),
                                        full.price_cny_per_kwh[take]),
             released_kwh=released, due_kwh=due, initial_soc_kwh=soc,
-            final_soc_kwh=np.minimum(self._soc_target, soc))
+            final_soc_kwh=np.minimum(self._soc_target, soc), peak_to_date_kw=peak_to_date_kw)
 
     def plan(self, start: int, renewable_kw: np.ndarray, done_kwh: np.ndarray, soc_kwh: np.ndarray,
-             solver: str = "HIGHS") -> Plan:
+             solver: str = "HIGHS", peak_to_date_kw: np.ndarray | None = None) -> Plan:
         """Re-plan from scenario step ``start``: update the Parameters and re-solve (no recompile).
 
         One LP (soft deadlines, terminal ``>=``); only when the scenario's green floor cannot be met over
@@ -218,7 +237,7 @@ class RollingPlanner:
         InfeasibleError
             The firm load alone cannot be served (no schedule of the flexible work helps).
         """
-        self.model.update(self.data(start, renewable_kw, done_kwh, soc_kwh))
+        self.model.update(self.data(start, renewable_kw, done_kwh, soc_kwh, peak_to_date_kw))
         relaxed = False
         try:
             flows = self.model.solve_flows(solver)
@@ -383,7 +402,8 @@ def _roll(scenario: Scenario, planner: RollingPlanner, planning: Mapping[str, Fo
         if progress is not None:
             progress(int(start * dt // 24) + 1, int(np.ceil(total * dt / 24)))
         started = time.perf_counter()
-        plan = planner.plan(start, renewable, done, soc, solver)
+        plan = planner.plan(start, renewable, done, soc, solver,
+                            planner.peak_to_date(start, rolled.settled["grid_import_kw"]))
         rolled.seconds.append(time.perf_counter() - started)
         rolled.relaxed.append(plan.relaxed)
         rolled.late_mwh.append(plan.late_mwh)

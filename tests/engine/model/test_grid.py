@@ -7,8 +7,9 @@ import dataclasses
 import numpy as np
 import pytest
 
+from engine.inputs.arrays import scenario_data
 from engine.metrics import statistics
-from engine.model import solve
+from engine.model import CoSchedulingModel, solve
 from tests.engine.builders import hub, scenario, time_index, workload
 
 
@@ -62,3 +63,39 @@ def test_a_demand_charge_lowers_the_peak():
     assert free["peak_import_mw"] == pytest.approx(0.3, rel=1e-6)
     assert charged["peak_import_mw"] == pytest.approx(0.15, rel=1e-6)
     assert charged["demand_charge_cny"] == pytest.approx(150.0 * 5000.0 * 4 / 744, rel=1e-6)
+
+
+def _peaky_model(floor_kw: float, *, hot_start: bool = False):
+    """:func:`_peaky` with 5000 CNY/kW-month and a month-to-date peak of ``floor_kw``, solved."""
+    problem = _peaky(5000.0)
+    model = CoSchedulingModel(problem, hot_start=hot_start)
+    model.update(dataclasses.replace(scenario_data(problem), peak_to_date_kw=np.array([floor_kw])))
+    return model
+
+
+CHARGE_PER_KW = 5000.0 * 4 / 744
+"""The demand charge of :func:`_peaky_model` per kW of peak, prorated over 4 h of July [CNY/kW]."""
+
+
+def test_a_plan_under_the_month_to_date_peak_pays_no_demand_charge():
+    """Month-to-date peak 400 kW: the cheap-step plan (peak 300 kW) raises no peak, so the LP pays
+    energy only (300 kW x 0.3 + 3 x 100 kW x 0.5 = 240 CNY) and runs all the work in the cheap step."""
+    model = _peaky_model(400.0)
+    assert model.problem.is_dcp(dpp=True)
+    schedule = model.solve()
+    assert model.problem.value == pytest.approx(240.0, rel=1e-6)
+    assert model.components["grid"].increase_kw.value.max() == pytest.approx(0.0, abs=1e-6)
+    assert statistics(model.scenario, schedule)["peak_import_mw"] == pytest.approx(0.3, rel=1e-6)
+
+
+@pytest.mark.parametrize("hot_start", [False, True])
+def test_a_plan_above_the_month_to_date_peak_pays_only_the_increase(hot_start):
+    """Month-to-date peak 120 kW: spreading evenly (peak 150 kW) is still best, and the LP pays the
+    charge on the 30 kW increase only: energy 150 x 0.3 + 3 x 150 x 0.5 = 270 CNY plus 30 kW of charge.
+    The hot-started model re-planned from the 400 kW case gives the same (Parameters only)."""
+    model = _peaky_model(400.0, hot_start=hot_start)
+    model.solve()
+    model.update(dataclasses.replace(model.data, peak_to_date_kw=np.array([120.0])))
+    model.solve()
+    assert model.problem.value == pytest.approx(270.0 + 30.0 * CHARGE_PER_KW, rel=1e-6)
+    assert model.components["grid"].increase_kw.value.max() == pytest.approx(30.0, rel=1e-6)

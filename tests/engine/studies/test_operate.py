@@ -155,6 +155,15 @@ def test_replans_do_not_recompile(monkeypatch):
     assert planner.model.problem.is_dcp(dpp=True)
 
 
+def test_the_month_to_date_peak_is_the_settled_import_of_this_month_before_the_plan():
+    case = two_hubs()
+    planner = RollingPlanner(case, 48)
+    imports = np.zeros((len(case.index), 2))
+    imports[3], imports[30] = [500.0, 70.0], [900.0, 900.0]  # step 30 is not before the plan at 24
+    np.testing.assert_allclose(planner.peak_to_date(24, imports), [500.0, 70.0])
+    np.testing.assert_allclose(planner.peak_to_date(0, imports), [0.0, 0.0])
+
+
 def test_worse_forecasts_land_between_baseline_and_perfect_foresight():
     case = two_hubs()
     objectives = []
