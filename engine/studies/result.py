@@ -19,12 +19,16 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from engine.inputs.scenario import Scenario
 from engine.metrics import METRIC_UNITS, statistics
 from engine.schedule import Schedule
+
+if TYPE_CHECKING:
+    import xarray
 
 STUDY_KINDS = ("run", "operate", "size")
 """What made a result: :func:`engine.studies.run.run`, :func:`engine.studies.operate.operate` or
@@ -136,6 +140,18 @@ class OperationOutcome:
     settings: dict
 
 
+FLOW_UNITS = {"_g_per_kwh": "gCO2/kWh", "_cny_per_kwh": "CNY/kWh", "_kwh": "kWh", "_kw": "kW"}
+"""Units of the flow columns by the end of their name, first match (:meth:`StudyResult.to_xarray`);
+``pue`` is [-]."""
+XARRAY_MISSING = ('to_xarray needs xarray, an optional extra of suandian. Fix: pip install '
+                  '"suandian[xarray]" (or pip install xarray).')
+
+
+def _flow_unit(name: str) -> str:
+    """The unit of a flow column from its name: ``grid_import_kw`` -> ``"kW"``; ``"-"`` without one."""
+    return next((unit for suffix, unit in FLOW_UNITS.items() if name.endswith(suffix)), "-")
+
+
 REPR_METRICS = ("green_share_hourly", "carbon_t", "cost_cny", "curtailed_mwh", "grid_import_mwh",
                 "deadline_met_share")
 """The metrics of a result's table in Jupyter (:meth:`StudyResult._repr_html_`)."""
@@ -236,3 +252,45 @@ class StudyResult:
         """
         flows = self.schedules[policy or self.primary].flows
         return flows.sort_values(["hub", "time"], kind="stable").reset_index(drop=True)
+
+    def to_xarray(self, policy: str | None = None) -> xarray.Dataset:
+        """The tidy table of :meth:`to_frame` as an ``xarray.Dataset``: dims ``time`` (UTC, as naive
+        datetime64 with ``attrs["timezone"] = "UTC"``) and ``hub``, one variable per flow column with its
+        unit in ``attrs["units"]``.
+
+        Needs the optional extra: ``pip install "suandian[xarray]"``.
+
+        Parameters
+        ----------
+        policy : str, optional
+            A key of :attr:`schedules`; default :attr:`primary`.
+
+        Returns
+        -------
+        xarray.Dataset
+            Flows [kW], state of charge [kWh], PUE [-], carbon intensity [gCO2/kWh], price [CNY/kWh] and
+            one ``<workload>_it_kw`` variable per workload, on (time, hub).
+
+        Raises
+        ------
+        ImportError
+            Without xarray, naming the pip command that installs it.
+        """
+        try:
+            import xarray
+        except ImportError as error:
+            raise ImportError(XARRAY_MISSING) from error
+        policy = policy or self.primary
+        frame = self.to_frame(policy)
+        frame["time"] = frame["time"].dt.tz_convert("UTC").dt.tz_localize(None)
+        hubs = list(self.scenario.hubs)
+        frame["hub"] = pd.Categorical(frame["hub"], categories=hubs)
+        dataset = xarray.Dataset.from_dataframe(frame.set_index(["time", "hub"]).sort_index())
+        dataset = dataset.assign_coords(hub=[str(hub) for hub in dataset["hub"].to_numpy()])
+        for name in dataset.data_vars:
+            dataset[name].attrs["units"] = _flow_unit(name)
+        dataset["time"].attrs.update(timezone="UTC", description="start of the step, UTC; local zone "
+                                     f"{self.scenario.timezone}")
+        dataset.attrs.update(scenario=self.scenario.name, kind=self.kind, policy=policy,
+                             step_hours=self.scenario.step_hours)
+        return dataset
