@@ -1,5 +1,6 @@
 """Every report page in a real browser (issue 13, item 5): headless Chromium opens the run and operate
-reports of the default example and checks that each loads with no script error and no network request,
+reports of the default example, the plan report of the Zhongwei plan example cut to two weeks and the
+report of a two-point sweep of a day, and checks that each loads with no script error and no network request,
 that chart text is text (SVG ``<text>``) drawn at a computed size of at least 9 px, and saves a
 screenshot of each (to ``$SUANDIAN_SCREENSHOTS`` when set, else the test's temporary folder).
 
@@ -24,6 +25,23 @@ from engine.cli import main
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")
 MIN_FONT_PX = 9.0
+EXAMPLES = Path(__file__).parents[1] / "examples"
+REPORTS = ("run", "operate", "plan", "sweep")
+MIN_CHARTS = {"run": (2, 50), "operate": (2, 50), "plan": (2, 50), "sweep": (1, 10)}
+"""Fewest SVG charts and chart texts on each page."""
+SWEEP = """name = "browser-sweep"
+base = "{base}"
+kind = "run"
+
+[grid]
+hours = [24]
+"links[from=shanghai,to=zhongwei].gbps" = [0, 50]
+
+[[report.plots]]
+title = "Cost against bandwidth"
+x = "links[from=shanghai,to=zhongwei].gbps"
+y = "coordinated_cost_cny"
+"""
 
 CHECK = """<script>window.__errors = [];
 window.addEventListener("error", event => window.__errors.push(String(event.message)));
@@ -58,13 +76,21 @@ def _chromium(browser: str, *arguments: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory) -> dict[str, Path]:
+    _browser()  # skip before the studies when there is no browser
     root = tmp_path_factory.mktemp("browser")
     assert main(["run", "--out", str(root / "run")]) == 0
     assert main(["operate", "--out", str(root / "operate")]) == 0
-    return {"run": root / "run" / "report.html", "operate": root / "operate" / "report.html"}
+    plan = root / "plan.toml"  # two weeks of the year plan: a 7 s sizing
+    plan.write_text((EXAMPLES / "zhongwei_plan_green.toml").read_text(encoding="utf-8").replace(
+        "\nhours = 8760", "\nhours = 336", 1), encoding="utf-8")
+    assert main(["plan", str(plan), "--out", str(root / "plan")]) == 0
+    sweep = root / "sweep.toml"
+    sweep.write_text(SWEEP.format(base=(EXAMPLES / "east_west.toml").as_posix()), encoding="utf-8")
+    assert main(["sweep", str(sweep), "--workers", "2", "--out", str(root / "sweep")]) == 0
+    return {report: root / report / "report.html" for report in REPORTS}
 
 
-@pytest.mark.parametrize("report", ["run", "operate"])
+@pytest.mark.parametrize("report", REPORTS)
 def test_report_in_a_browser(pages, report, tmp_path):
     browser = _browser()
     page = pages[report]
@@ -77,7 +103,8 @@ def test_report_in_a_browser(pages, report, tmp_path):
     check = json.loads(html.unescape(found.group(1)))
     assert check["errors"] == [] and "Uncaught" not in result.stderr, check["errors"]
     assert check["resources"] == [], "a report page must not fetch anything"
-    assert check["svgs"] >= 2 and check["texts"] >= 50  # chart text is SVG text, not glyph paths
+    charts, texts = MIN_CHARTS[report]
+    assert check["svgs"] >= charts and check["texts"] >= texts  # chart text is SVG text, not glyph paths
     assert check["min_px"] >= MIN_FONT_PX, f"smallest chart text {check['min_px']:.1f} px"
 
     shots = Path(os.environ.get("SUANDIAN_SCREENSHOTS", tmp_path))
