@@ -21,8 +21,10 @@ from engine.atomic import write_atomic
 from engine.errors import InfeasibleError, ScenarioError, SolverError
 from engine.inputs.sources import referenced_files
 from engine.inputs.times import local_iso
-from weather.catalogue import TIMEZONE, get_hub, load_catalogue
+from weather.catalogue import TIMEZONE, Hub, get_hub, load_catalogue
 from weather.forecast import day_ahead_skill
+from weather.frame import WeatherData
+from weather.geo import MAX_DISTANCE_KM, check_weather_site
 from weather.power import park_output, power_summary
 from weather.readers import read_weather
 from weather.synthetic import typical_year
@@ -65,7 +67,7 @@ def _hubs(args: argparse.Namespace) -> None:
 
 def _power(args: argparse.Namespace) -> None:
     hub = get_hub(args.hub)
-    weather = (read_weather(args.weather) if args.weather is not None
+    weather = (_weather_file(args, hub) if args.weather is not None
                else typical_year(hub, year=args.year, seed=args.seed))
     if args.calibrate_wind and weather.wind_height_m <= STATION_HEIGHT_LIMIT_M:
         weather = calibrate_station_wind(weather, hub)
@@ -109,13 +111,23 @@ def _write_power(args: argparse.Namespace, output: pd.DataFrame, summary: dict) 
     return _write_folder(args, [] if args.weather is None else [args.weather], write)
 
 
+def _weather_file(args: argparse.Namespace, hub: Hub) -> WeatherData:
+    """``--weather``, read and checked to lie within ``--weather-max-distance-km`` of the hub."""
+    limit = args.weather_max_distance_km
+    if not 0 < limit < float("inf"):
+        raise ScenarioError(f"--weather-max-distance-km: expected a positive distance [km], got {limit:g}. "
+                            "Fix: give a number above 0.")
+    return check_weather_site(read_weather(args.weather), hub.lat, hub.lon, site=f"hub {hub.name}",
+                              override="pass --weather-max-distance-km", max_km=limit)
+
+
 def _weather(args: argparse.Namespace) -> None:
     from engine.outputs.weather_csv import write_weather_csv
     from weather.years import weather_record
 
     hub = get_hub(args.hub)
     if args.weather is not None:
-        weather = read_weather(args.weather)
+        weather = _weather_file(args, hub)
         span = len(weather.data.index.tz_convert(TIMEZONE).year.unique())
         if args.years is not None and args.years > span:
             raise ScenarioError(f"--years: expected at most the {span} year(s) that {args.weather} holds, "
@@ -545,6 +557,12 @@ def _add(commands: argparse._SubParsersAction, name: str, *, help: str) -> argpa
     return commands.add_parser(name, help=help, description=DESCRIPTIONS[name])
 
 
+def _distance_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--weather-max-distance-km", type=float, default=MAX_DISTANCE_KM,
+                        help="refuse a --weather file whose station is farther from the hub [km] "
+                        f"(default {MAX_DISTANCE_KM:g}; beyond 50 km it is noted)")
+
+
 def _json_argument(command: argparse.ArgumentParser, what: str = "the summary") -> None:
     command.add_argument("--json", action="store_true", help=f"print {what} as JSON on stdout, nothing else")
 
@@ -571,6 +589,7 @@ def _weather_commands(commands: argparse._SubParsersAction) -> None:
     power.add_argument("--year", type=int, default=2025, help="typical-year calendar year (default 2025)")
     power.add_argument("--calibrate-wind", action="store_true",
                        help="rescale station wind (<= 20 m) to the hub's documented 100 m resource")
+    _distance_argument(power)
     power.set_defaults(handler=_power)
 
     weather = _add(commands, "weather", help="the hourly weather the engine uses, as DIR/weather.csv")
@@ -581,6 +600,7 @@ def _weather_commands(commands: argparse._SubParsersAction) -> None:
     weather.add_argument("--weather", type=Path, help="read (and correct) this weather file instead")
     weather.add_argument("--calibrate-wind", action="store_true",
                          help="rescale station wind to the hub's documented 100 m resource")
+    _distance_argument(weather)
     weather.add_argument("--out", type=Path, required=True, help="output folder")
     _json_argument(weather, "weather.json")
     weather.set_defaults(handler=_weather)

@@ -89,6 +89,7 @@ from scipy.stats import norm
 
 from weather.catalogue import TIMEZONE
 from weather.errors import WeatherInputError
+from weather.geo import great_circle_km
 from weather.power import KW_PER_MW, park_output
 from weather.readers.forecast import ForecastData
 
@@ -461,13 +462,6 @@ def spatial_correlation(positions: list[tuple[float, float] | None], length_km: 
                 continue
             matrix[a, b] = matrix[b, a] = np.exp(-great_circle_km(*positions[a], *positions[b]) / length_km)
     return matrix
-
-
-def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance [km] (haversine, Earth radius 6371 km)."""
-    p1, p2, dl = np.radians(lat1), np.radians(lat2), np.radians(lon2 - lon1)
-    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return float(2 * 6371.0 * np.arcsin(np.sqrt(a)))
 
 
 def _correlated_noise(rng: np.random.Generator, names: list[str], positions: list, grid: _LeadGrid,

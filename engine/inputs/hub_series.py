@@ -37,6 +37,7 @@ from weather.calendar import concat_years, local_years, onto_horizon, to_steps
 from weather.catalogue import Hub, load_catalogue
 from weather.errors import WeatherInputError
 from weather.frame import WeatherData
+from weather.geo import MAX_DISTANCE_KM, check_weather_site
 from weather.power import park_output
 from weather.readers import read_weather
 from weather.synthetic import typical_year
@@ -83,7 +84,7 @@ def hub_series(hub: Hub, index: pd.DatetimeIndex, step: pd.Timedelta, *, key: st
                solar_kw: float = 0.0, wind_kw: float = 0.0, tracking: bool = False,
                firm_it_kw: float = 0.0, pue: float | str | None = None,
                weather: str | Path | WeatherData = TYPICAL, weather_seed: int = 0,
-               calibrate_wind: bool = False,
+               calibrate_wind: bool = False, weather_max_distance_km: float = MAX_DISTANCE_KM,
                profiles: pd.DataFrame | None = None) -> pd.DataFrame:
     """The hub's series on the scenario index (columns :data:`~engine.inputs.scenario.HUB_SERIES`).
 
@@ -114,6 +115,9 @@ def hub_series(hub: Hub, index: pd.DatetimeIndex, step: pd.Timedelta, *, key: st
     calibrate_wind : bool
         Rescale station wind (measured at <= 20 m) of a weather file to the hub's documented 100 m
         resource; without it such a file is refused for a wind park.
+    weather_max_distance_km : float
+        Largest distance of a weather file's station from the hub [km]
+        (:func:`weather.geo.check_weather_site`: beyond 50 km a note, beyond this a refusal).
     profiles : pandas.DataFrame, optional
         Columns of ``HUB_SERIES`` on ``index`` that replace the computed ones.
 
@@ -141,7 +145,7 @@ def hub_series(hub: Hub, index: pd.DatetimeIndex, step: pd.Timedelta, *, key: st
     if needs_power or needs_temperature:
         wants_wind = wind_kw > 0 and "wind_kw" not in overridden
         weather_data, reference_temp = _weather(hub, index, step, weather, weather_seed, key,
-                                                (wants_wind, calibrate_wind))
+                                                (wants_wind, calibrate_wind), weather_max_distance_km)
         notes = weather_data.notes
         if needs_power:
             power = park_output(weather_data, solar_mw=solar_kw / 1000.0, wind_mw=wind_kw / 1000.0,
@@ -204,10 +208,12 @@ def years_weather(hub: Hub, start_year: int, years: int, seed: int) -> WeatherDa
 
 def _weather(hub: Hub, index: pd.DatetimeIndex, step: pd.Timedelta, weather: str | Path | WeatherData,
              seed: int,
-             key: str, wind: tuple[bool, bool] = (False, False)) -> tuple[WeatherData, np.ndarray]:
+             key: str, wind: tuple[bool, bool] = (False, False),
+             max_km: float = MAX_DISTANCE_KM) -> tuple[WeatherData, np.ndarray]:
     """The weather over the horizon (:func:`weather.calendar.onto_horizon`) and a reference year of
     temperatures [degC]; ``wind`` = (a wind park needs it, calibrate station wind), applied to the
-    whole file before it is cut to the horizon (the calibration ranks a year of hours)."""
+    whole file before it is cut to the horizon (the calibration ranks a year of hours). A file's
+    station must lie within ``max_km`` of the hub [km] (:func:`weather.geo.check_weather_site`)."""
     if isinstance(weather, WeatherData):
         full = weather
         reference_temp = full.data["temp_air"].to_numpy()
@@ -224,6 +230,11 @@ def _weather(hub: Hub, index: pd.DatetimeIndex, step: pd.Timedelta, weather: str
             full = read_weather(Path(weather))
         except WeatherInputError as error:
             raise ScenarioError(f"{key}.weather: the weather file could not be read: {error}") from None
+        try:
+            full = check_weather_site(full, hub.lat, hub.lon, site=f"hub {hub.name}", max_km=max_km,
+                                      override=f"set {key}.weather_max_distance_km")
+        except WeatherInputError as error:
+            raise ScenarioError(f"{key}.weather_max_distance_km: {error}") from None
         full = _station_wind(full, hub, key, *wind)
         reference_temp = full.data["temp_air"].to_numpy()
     try:

@@ -25,6 +25,8 @@ The keys (issue 3, the contract; MW in the file become kW in the Scenario)::
     weather_seed = 0                # seed of the typical year; default 0
     calibrate_wind = false          # rescale station wind (<= 20 m) of a weather file to the hub's
                                     # documented 100 m resource; needed for a wind park on such a file
+    weather_max_distance_km = 500   # a weather file's station farther from the hub is refused (beyond
+                                    # 50 km it is noted); default 500
     profiles = "zhongwei.csv"       # optional series overrides
     grid_factor_kg_per_kwh = 0.6    # optional: replaces the catalogue's provincial factor
     flat_price_cny_per_kwh = 0.4    # optional: replaces the tariff's flat price (keeps its periods)
@@ -126,14 +128,15 @@ from engine.inputs.scenario import (
 )
 from engine.inputs.times import check_timezone, local_label, parse_offset_times
 from weather.catalogue import Hub, Tariff, TariffSeason, load_catalogue
+from weather.geo import MAX_DISTANCE_KM
 
 TOP_KEYS = ("name", "start", "hours", "step_minutes", "timezone", "objective", "hubs", "workloads", "links",
             "plan", "transfer")
 """Top-level keys; ``plan`` (capacity sizing) is read by :func:`engine.inputs.plan_settings.read_plan`."""
 OBJECTIVE_KEYS = ("minimize", "carbon_price_cny_per_t", "min_green_share")
 HUB_KEYS = ("it_capacity_mw", "firm_it_mw", "pue", "solar_mw", "wind_mw", "tracking", "grid_import_mw",
-            "weather", "weather_seed", "calibrate_wind", "profiles", "battery", "grid_factor_kg_per_kwh",
-            "flat_price_cny_per_kwh", *HUB_ECONOMICS_KEYS)
+            "weather", "weather_seed", "calibrate_wind", "weather_max_distance_km", "profiles", "battery",
+            "grid_factor_kg_per_kwh", "flat_price_cny_per_kwh", *HUB_ECONOMICS_KEYS)
 CUSTOM_HUB_KEYS = ("lat", "lon", "province", "elevation_m", "pue_target", "tariff")
 BATTERY_KEYS = ("energy_mwh", "power_mw", "round_trip_efficiency", "initial_soc", "grid_charging",
                 "wear_cny_per_mwh")
@@ -375,6 +378,7 @@ class _HubFields:
     weather: Path | str
     weather_seed: int
     calibrate_wind: bool
+    weather_max_distance_km: float
     battery: Battery | None
     profiles: Path | None
     economics: dict | None = None
@@ -422,6 +426,9 @@ def _hub_fields(name: str, value: Any, base_dir: Path) -> _HubFields:
         "weather_seed": attempt(partial(_weather_seed, raw.get("weather_seed", 0), key)),
         "calibrate_wind": attempt(partial(boolean, raw.get("calibrate_wind", False),
                                           f"{key}.calibrate_wind")),
+        "weather_max_distance_km": attempt(partial(
+            number, raw.get("weather_max_distance_km", MAX_DISTANCE_KM), f"{key}.weather_max_distance_km",
+            low_open=True, unit=" [km]")),
         "battery": attempt(partial(_battery, raw["battery"], f"{key}.battery")) if "battery" in raw else None,
         "profiles": (attempt(partial(_path, raw["profiles"], f"{key}.profiles", base_dir))
                      if "profiles" in raw else None),
@@ -544,7 +551,8 @@ def _hub(name: str, fields: _HubFields, index: pd.DatetimeIndex, step: pd.Timede
     series = hub_series(fields.hub, index, step, key=key, solar_kw=fields.solar_kw, wind_kw=fields.wind_kw,
                         tracking=fields.tracking, firm_it_kw=fields.firm_it_kw, pue=fields.pue,
                         weather=fields.weather, weather_seed=fields.weather_seed,
-                        calibrate_wind=fields.calibrate_wind, profiles=hub_profiles)
+                        calibrate_wind=fields.calibrate_wind,
+                        weather_max_distance_km=fields.weather_max_distance_km, profiles=hub_profiles)
     return HubInputs(name=name, it_capacity_kw=fields.it_capacity_kw, grid_import_kw=fields.grid_import_kw,
                      series=series, battery=fields.battery, solar_kw_nameplate=fields.solar_kw,
                      wind_kw_nameplate=fields.wind_kw, weather=str(fields.weather), tracking=fields.tracking,
