@@ -70,6 +70,18 @@ WIND_SPEED_LIMIT_M_S = 100.0
 #: core passes a station within hours).
 SUSTAINED_WIND_LIMIT_M_S = 40.0
 SUSTAINED_WIND_HOURS = 24.0
+#: ASSUMPTION: the clear-sky check. An hour is "above clear sky" when its GHI exceeds
+#: CLEAR_SKY_FACTOR x the Ineichen-Perez clear-sky GHI (pvlib, Linke turbidity climatology, at the middle
+#: of the interval, the site altitude from the median pressure) + CLEAR_SKY_ALLOWANCE_W_M2 (cloud-edge
+#: enhancement, clear days cleaner than the climatology). A file is refused when more than
+#: CLEAR_SKY_SHARE of its daylight intervals (clear-sky GHI > 0), and at least CLEAR_SKY_MIN_HOURS, are
+#: above: that is a scale slip (W/m2 x 1.5, a wrong calibration) or a time shift, not weather. Measured
+#: on the twelve corrected CSWD files: 0.1-3.2 % of daylight hours above (Guangzhou 3.2 %, Shaoguan 3.1 %,
+#: Beijing 2.1 %); the same files with GHI x 1.5 give 7.6-50 %, shifted by one hour 5.4-21 %.
+CLEAR_SKY_FACTOR = 1.1
+CLEAR_SKY_ALLOWANCE_W_M2 = 50.0
+CLEAR_SKY_SHARE = 0.05
+CLEAR_SKY_MIN_HOURS = 24.0
 #: ASSUMPTION: no beam irradiance is derived for solar zenith angles beyond this [deg]: there 1/cos(zenith)
 #: amplifies small GHI-DHI differences and label errors into unphysical DNI.
 ZENITH_CAP_DEG = 87.0
@@ -137,7 +149,9 @@ def validate_weather(data: pd.DataFrame, *, source: str, latitude: float | None 
     - irradiance within 0-1500 W/m2 and, when ``latitude`` and ``longitude`` are given, GHI at most
       1.5 x the extraterrestrial horizontal irradiance of its own interval plus 50 W/m2, and the GHI of
       clear days centred on the sun within 20 min (:func:`weather.corrections.radiation_lag_minutes`;
-      a lag is reported, never hidden: the EPW reader corrects it before this check).
+      a lag is reported, never hidden: the EPW reader corrects it before this check); refused when
+      more than 5 % of the daylight intervals, and at least 24 h, have GHI above 1.1 x the Ineichen
+      clear-sky GHI + 50 W/m2 (:data:`CLEAR_SKY_FACTOR` and the constants after it).
 
     The one repair: irradiance between -10 and 0 W/m2 (sensor night offsets) is set to 0, with a
     :class:`WeatherRepairWarning` giving the count.
@@ -180,6 +194,7 @@ def validate_weather(data: pd.DataFrame, *, source: str, latitude: float | None 
     frame = _clip_small_negative_irradiance(frame, source)
     if latitude is not None and longitude is not None:
         _check_extraterrestrial(frame, latitude, longitude, source)
+        _check_clear_sky(frame, latitude, longitude, source)
     return frame
 
 
@@ -331,6 +346,69 @@ def _check_extraterrestrial(frame: pd.DataFrame, latitude: float, longitude: flo
                      f"GHI {abs(lag):.0f} min {'late' if lag > 0 else 'early'} against the sun",
                      "check the time zone and the interval label (start vs end) of the timestamps, or shift "
                      "the irradiance with weather.corrections.correct_radiation")
+
+
+def clear_sky_ghi(index: pd.DatetimeIndex, latitude: float, longitude: float,
+                  altitude_m: float) -> np.ndarray:
+    """Ineichen-Perez clear-sky GHI at the middle of each interval [W/m2].
+
+    The steps of pvlib's ``Location.get_clearsky(model="ineichen")`` on arrays: apparent zenith at the
+    interval middle, pvlib's monthly Linke turbidity climatology at the site interpolated linearly
+    between mid-month values (as its ``interp_turbidity`` does), Kasten-Young air mass made absolute
+    with the standard pressure at ``altitude_m``.
+
+    Parameters
+    ----------
+    index : pandas.DatetimeIndex
+        Interval starts, tz-aware, with ``freq`` set.
+    latitude, longitude : float
+        Site position [deg north, deg east].
+    altitude_m : float
+        Site altitude above sea level [m].
+
+    Returns
+    -------
+    numpy.ndarray
+        Clear-sky GHI [W/m2] (0 where the sun is down at the interval middle).
+    """
+    position = _mid_interval_position(index, latitude, longitude)
+    zenith = position["apparent_zenith"].to_numpy()
+    mid_months = pd.date_range("2025-01-01", periods=12, freq="MS", tz="UTC") + pd.Timedelta(days=14)
+    monthly = pvlib.clearsky.lookup_linke_turbidity(mid_months, latitude, longitude,
+                                                    interp_turbidity=False).to_numpy()
+    nodes = mid_months.day_of_year.to_numpy().astype(float)
+    day_of_year = (index + pd.Timedelta(index.freq) / 2).day_of_year.to_numpy()
+    turbidity = np.interp(day_of_year, np.r_[nodes[-1] - 365.0, nodes, nodes[0] + 365.0],
+                          np.r_[monthly[-1], monthly, monthly[0]])
+    day = zenith < 90.0
+    relative = pvlib.atmosphere.get_relative_airmass(zenith[day], model="kastenyoung1989")
+    absolute = pvlib.atmosphere.get_absolute_airmass(relative, pvlib.atmosphere.alt2pres(altitude_m))
+    clear = pvlib.clearsky.ineichen(zenith[day], absolute, turbidity[day], altitude=altitude_m,
+                                    dni_extra=_extraterrestrial_normal(index)[day])
+    ghi = np.zeros(len(index))
+    ghi[day] = np.asarray(clear["ghi"], dtype=float)
+    return ghi
+
+
+def _check_clear_sky(frame: pd.DataFrame, latitude: float, longitude: float, source: str) -> None:
+    """Refuse GHI above clear sky in many daylight intervals (rule at :data:`CLEAR_SKY_FACTOR`)."""
+    altitude = float(pvlib.atmosphere.pres2alt(float(np.median(frame["pressure"]))))
+    clear = clear_sky_ghi(frame.index, latitude, longitude, altitude)
+    limit = CLEAR_SKY_FACTOR * clear + CLEAR_SKY_ALLOWANCE_W_M2
+    ghi = frame["ghi"].to_numpy()
+    over = (ghi > limit) & (clear > 0)
+    daylight = int(np.count_nonzero(clear > 0))
+    step_hours = pd.Timedelta(frame.index.freq) / pd.Timedelta(hours=1)
+    if over.sum() * step_hours < CLEAR_SKY_MIN_HOURS or over.sum() <= CLEAR_SKY_SHARE * daylight:
+        return
+    first = int(np.flatnonzero(over)[0])
+    raise _error(source, "ghi", f"GHI above {CLEAR_SKY_FACTOR:g} x clear sky + {CLEAR_SKY_ALLOWANCE_W_M2:g} "
+                 f"W/m2 in at most {CLEAR_SKY_SHARE:.0%} of daylight intervals",
+                 f"{int(over.sum())} of {daylight} ({over.sum() / daylight:.0%}), first {ghi[first]:g} W/m2 "
+                 f"where clear sky is {clear[first]:.0f} W/m2 at {frame.index[first].isoformat()}",
+                 "check the irradiance unit and scale (W/m2, not Wh/m2 per interval or a calibration "
+                 "factor), the time zone and interval label of the timestamps, and the site "
+                 "latitude/longitude")
 
 
 def pressure_from_elevation(elevation_m: float) -> float:
