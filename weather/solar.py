@@ -5,7 +5,8 @@ Every pvlib model is chosen explicitly (no ModelChain inference):
 1. solar position: NREL SPA (``nrel_numpy``) at the *middle* of each interval. The index labels the start of
    an interval and irradiance is the mean over it, so the position is taken at ``start + step / 2``
    (+30 min for hourly data);
-2. mount: fixed tilt and azimuth, or a horizontal north-south single-axis tracker with backtracking
+2. mount: fixed tilt and azimuth (by default facing the equator: south in the northern hemisphere,
+   north in the southern), or a horizontal north-south single-axis tracker with backtracking
    (:func:`pvlib.tracking.singleaxis`); the tracker stows flat when the sun is down;
 3. transposition: Perez 1990 (``allsitescomposite1990``) with extraterrestrial DNI (Spencer) and the
    Kasten-Young relative airmass; ground reflection with the frame's albedo where it is valid, else 0.2;
@@ -66,8 +67,9 @@ class PVPark:
     tilt_deg : float or None
         Fixed tilt from horizontal [deg]; None means latitude minus 5 deg (ASSUMPTION: the annual optimum
         in China lies a few degrees below latitude because of the diffuse share). Ignored when tracking.
-    azimuth_deg : float
-        Fixed-tilt azimuth, clockwise from north [deg]; 180 faces south.
+    azimuth_deg : float or None
+        Fixed-tilt azimuth, clockwise from north [deg]; 180 faces south. None faces the equator: 180
+        (south) at or north of the equator, 0 (north) south of it. Ignored when tracking.
     max_angle_deg : float
         Tracker rotation limit [deg]; ASSUMPTION +-60, common for single-axis trackers.
     gcr : float
@@ -86,7 +88,7 @@ class PVPark:
     dc_ac_ratio: float = 1.25
     tracking: bool = False
     tilt_deg: float | None = None
-    azimuth_deg: float = 180.0
+    azimuth_deg: float | None = None
     max_angle_deg: float = 60.0
     gcr: float = 0.35
     gamma_pdc: float = -0.0035
@@ -99,7 +101,8 @@ class PVPark:
             ("dc_ac_ratio", self.dc_ac_ratio, 0.5 <= self.dc_ac_ratio <= 3, "a ratio in [0.5, 3]"),
             ("tilt_deg", self.tilt_deg, self.tilt_deg is None or 0 <= self.tilt_deg <= 90,
              "a tilt in [0, 90] deg or None"),
-            ("azimuth_deg", self.azimuth_deg, 0 <= self.azimuth_deg < 360, "an azimuth in [0, 360) deg"),
+            ("azimuth_deg", self.azimuth_deg, self.azimuth_deg is None or 0 <= self.azimuth_deg < 360,
+             "an azimuth in [0, 360) deg or None"),
             ("max_angle_deg", self.max_angle_deg, 0 < self.max_angle_deg <= 90, "an angle in (0, 90] deg"),
             ("gcr", self.gcr, 0 < self.gcr < 1, "a ground coverage ratio in (0, 1)"),
             ("gamma_pdc", self.gamma_pdc, -0.01 < self.gamma_pdc <= 0, "a coefficient in (-0.01, 0] 1/degC"),
@@ -122,6 +125,13 @@ class PVPark:
         if self.tilt_deg is not None:
             return self.tilt_deg
         return float(np.clip(abs(latitude) - 5.0, 0.0, 90.0))
+
+    def fixed_azimuth_deg(self, latitude: float) -> float:
+        """Azimuth used for a fixed mount at ``latitude`` [deg clockwise from north]: the given one, else
+        facing the equator (180 at ``latitude`` >= 0, else 0)."""
+        if self.azimuth_deg is not None:
+            return self.azimuth_deg
+        return 180.0 if latitude >= 0 else 0.0
 
 
 def interval_step(index: pd.DatetimeIndex) -> pd.Timedelta:
@@ -166,7 +176,7 @@ def _surface(park: PVPark, weather: WeatherData, position: pd.DataFrame) -> tupl
     index = position.index
     if not park.tracking:
         return (pd.Series(park.fixed_tilt_deg(weather.latitude), index=index),
-                pd.Series(park.azimuth_deg, index=index))
+                pd.Series(park.fixed_azimuth_deg(weather.latitude), index=index))
     angles = pvlib.tracking.singleaxis(
         position["apparent_zenith"], position["azimuth"], axis_tilt=0.0, axis_azimuth=180.0,
         max_angle=park.max_angle_deg, backtrack=True, gcr=park.gcr)
