@@ -39,7 +39,7 @@ def test_scaled_irradiance_is_refused_naming_ghi_the_count_and_the_fix(epw_dir):
     with pytest.raises(WeatherInputError) as caught:
         validate_weather(data, source="scaled.csv", latitude=weather.latitude, longitude=weather.longitude)
     message = str(caught.value)
-    assert message.startswith("scaled.csv: ghi: expected GHI above 1.1 x clear sky + 50 W/m2 in at most 5% of daylight")
+    assert message.startswith("scaled.csv: ghi: expected GHI above 1.1 x clear sky + 50 W/m2 in at most 5%")
     assert "of daylight intervals" in message and "irradiance unit and scale" in message
     assert "\n" not in message
 

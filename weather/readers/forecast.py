@@ -245,12 +245,16 @@ def read_open_meteo_json(path: str | Path, *, issue_time: pd.Timestamp | str | N
 
 def _open_meteo_hourly(path: Path, payload: dict) -> tuple[dict, dict, str, tuple[str, ...]]:
     """The ``hourly`` arrays and ``hourly_units`` of a response, its wind key and the keys read."""
+    if not isinstance(payload, dict):
+        raise WeatherInputError(f"{path}: expected an Open-Meteo JSON object, got a "
+                                f"{type(payload).__name__}; save the full API response")
     for key in ("latitude", "longitude", "elevation", "hourly", "hourly_units"):
         if key not in payload:
             raise WeatherInputError(f"{path}: expected the top-level key {key!r} of the Open-Meteo "
                                     f"response, got {sorted(payload)}; request hourly variables and save "
                                     "the full response")
     hourly, units = payload["hourly"], payload["hourly_units"]
+    _check_open_meteo_types(path, payload)
     wind_key = next((key for key in ("wind_speed_100m", "wind_speed_10m") if key in hourly), None)
     if wind_key is None:
         raise WeatherInputError(f"{path}: hourly: expected 'wind_speed_100m' or 'wind_speed_10m', got "
@@ -260,11 +264,28 @@ def _open_meteo_hourly(path: Path, payload: dict) -> tuple[dict, dict, str, tupl
     if missing:
         raise WeatherInputError(f"{path}: hourly: expected keys {', '.join(needed)}, missing "
                                 f"{', '.join(missing)}; add them to the request's &hourly= list")
+    not_arrays = [key for key in needed if not isinstance(hourly[key], list)]
+    if not_arrays:
+        raise WeatherInputError(f"{path}: hourly.{not_arrays[0]}: expected an array, got "
+                                f"{type(hourly[not_arrays[0]]).__name__}; save the complete response")
     lengths = {key: len(hourly[key]) for key in needed}
     if len(set(lengths.values())) > 1:
         raise WeatherInputError(f"{path}: hourly: expected arrays of one length, got {lengths}; save the "
                                 "complete response")
     return hourly, units, wind_key, needed
+
+
+def _check_open_meteo_types(path: Path, payload: dict) -> None:
+    """``hourly`` and ``hourly_units`` are objects, the site keys numbers (one line each, not a traceback)."""
+    for key in ("hourly", "hourly_units"):
+        if not isinstance(payload[key], dict):
+            raise WeatherInputError(f"{path}: {key}: expected an object of named arrays, got "
+                                    f"{type(payload[key]).__name__}; save the full Open-Meteo response")
+    for key in ("latitude", "longitude", "elevation"):
+        value = payload[key]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value):
+            raise WeatherInputError(f"{path}: {key}: expected a number, got {type(value).__name__}; save "
+                                    "the full Open-Meteo response")
 
 
 def _celsius(path: Path, values: np.ndarray, unit: str | None) -> np.ndarray:
@@ -319,7 +340,11 @@ def _check_regular(path: Path, data: pd.DataFrame) -> None:
 
 def _open_meteo_times(path: Path, raw: list, unit: str | None, offset: object) -> pd.DatetimeIndex:
     if unit == "unixtime":
-        return pd.DatetimeIndex(pd.to_datetime(np.asarray(raw, dtype=np.int64), unit="s", utc=True))
+        try:
+            return pd.DatetimeIndex(pd.to_datetime(np.asarray(raw, dtype=np.int64), unit="s", utc=True))
+        except (ValueError, TypeError, OverflowError):
+            raise WeatherInputError(f"{path}: hourly.time: expected integer Unix times, got a non-integer "
+                                    "entry; save the response as the API returned it") from None
     if unit != "iso8601":
         raise WeatherInputError(f"{path}: hourly_units.time: expected 'iso8601' or 'unixtime', got {unit!r}; "
                                 "save the response with its hourly_units")
@@ -338,7 +363,11 @@ def _open_meteo_times(path: Path, raw: list, unit: str | None, offset: object) -
 
 
 def _open_meteo_values(path: Path, key: str, raw: list) -> np.ndarray:
-    values = np.array([np.nan if value is None else value for value in raw], dtype=float)
+    try:
+        values = np.array([np.nan if value is None else value for value in raw], dtype=float)
+    except (ValueError, TypeError):
+        raise WeatherInputError(f"{path}: hourly.{key}: expected numbers, got a non-numeric entry; save "
+                                "the response as the API returned it") from None
     if np.isnan(values).any():
         raise WeatherInputError(f"{path}: hourly.{key}: expected numbers, got {int(np.isnan(values).sum())} "
                                 "null values; request a forecast range the model covers")
