@@ -35,6 +35,9 @@ from engine.inputs.times import check_timezone, local_label
 
 HUB_SERIES = ("solar_kw", "wind_kw", "firm_it_kw", "pue", "carbon_g_per_kwh", "price_cny_per_kwh")
 """Columns of :attr:`HubInputs.series`; ``temp_air`` [degC] may be present as well."""
+RESERVED_WORKLOAD_NAMES = tuple(column.removesuffix("_it_kw") for column in HUB_SERIES
+                                if column.endswith("_it_kw"))
+"""Names a workload may not take: its ``<name>_it_kw`` column would be a hub series (``firm``)."""
 OBJECTIVES = ("cost", "carbon", "grid", "carbon_marginal")
 """What :attr:`Objective.minimize` may be (``"carbon"``: location-based, ``"carbon_marginal"``: consequential,
 :data:`FOSSIL_MARGINAL_KG_PER_KWH` x (import - export))."""
@@ -47,6 +50,32 @@ MAX_TRANSFER_KWH_PER_TB = 1000.0
 BATTERY_DEFAULTS = {"round_trip_efficiency": 0.9, "initial_soc": 0.5, "grid_charging": False}
 """Defaults of the optional battery fields: the one table the dataclass and the scenario file use."""
 KW_PER_MW = 1000.0
+
+
+def check_workload_name(name: Any, key: str) -> str:
+    """A workload's name: a non-empty string that is not one of :data:`RESERVED_WORKLOAD_NAMES`.
+
+    Parameters
+    ----------
+    name : Any
+        The name given.
+    key : str
+        Its key path, e.g. ``"workloads[0].name"``.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ScenarioError
+        Not a string, or reserved.
+    """
+    name = string(name, key)
+    if name in RESERVED_WORKLOAD_NAMES:
+        raise ScenarioError(f"{key}: {name!r} is reserved (its column {name}_it_kw is a hub series); "
+                            "expected another name. Fix: rename the workload, e.g. \"batch\".")
+    return name
 
 
 @dataclass(frozen=True)
@@ -178,7 +207,7 @@ class Workload:
     data_tb_per_mwh: float = 0.0
 
     def __post_init__(self) -> None:
-        string(self.name, "Workload.name")
+        check_workload_name(self.name, "Workload.name")
         key = f"workloads[name={self.name}]"
         problems = Problems(f"workload {self.name!r}")
         problems.attempt(partial(string, self.origin, f"{key}.origin"))

@@ -124,6 +124,7 @@ from engine.inputs.scenario import (
     Scenario,
     Workload,
     check_hub_name,
+    check_workload_name,
     scenario_problems,
 )
 from engine.inputs.times import check_timezone, local_label, parse_offset_times
@@ -661,16 +662,8 @@ def _workload_origin(raw: Mapping[str, Any], key: str, hubs: Mapping[str, Any]) 
     return origin
 
 
-RESERVED_WORKLOAD_NAMES = tuple(column.removesuffix("_it_kw") for column in HUB_SERIES
-                                if column.endswith("_it_kw"))
-"""Names a workload may not take: its ``<name>_it_kw`` column would be a hub series (``firm``)."""
-
-
 def _workload_name(raw: Mapping[str, Any], key: str, names: Mapping[str, str]) -> str:
-    name = string(required(raw, "name", f"{key}."), f"{key}.name")
-    if name in RESERVED_WORKLOAD_NAMES:
-        raise ScenarioError(f"{key}.name: {name!r} is reserved (its column {name}_it_kw is a hub series); "
-                            "expected another name. Fix: rename the workload, e.g. \"batch\".")
+    name = check_workload_name(required(raw, "name", f"{key}."), f"{key}.name")
     if name in names:
         raise ScenarioError(f"{key}.name: duplicate workload name {name!r}. Fix: give each workload its "
                             "own name (it names the `<name>_it_kw` columns).")

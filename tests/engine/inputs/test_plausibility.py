@@ -3,6 +3,7 @@ names, allowed hubs with the origin, TOML limits and the problem size checked be
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import pytest
@@ -64,6 +65,12 @@ def test_reserved_workload_names_are_rejected():
     raw["workloads"][0]["name"] = "firm"
     with pytest.raises(ScenarioError, match=r"workloads\[0\].name: 'firm' is reserved \(its column firm_it"):
         scenario_from_dict(raw)
+
+
+def test_reserved_workload_names_are_rejected_in_python_too():
+    workload = scenario_from_dict(small()).workloads[0]
+    with pytest.raises(ScenarioError, match=r"Workload.name: 'firm' is reserved \(its column firm_it_kw"):
+        dataclasses.replace(workload, name="firm")
 
 
 def test_allowed_hubs_must_include_the_origin():
