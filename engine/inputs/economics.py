@@ -35,6 +35,7 @@ from typing import Any
 
 from engine.errors import ScenarioError
 from engine.inputs.fields import Problems, number, table, unknown_keys
+from engine.inputs.plausibility import KEY_HIGH
 from engine.inputs.scenario import FOSSIL_MARGINAL_KG_PER_KWH, MAX_TRANSFER_KWH_PER_TB, Scenario, Transfer
 from weather.catalogue import Hub, load_catalogue
 
@@ -108,7 +109,7 @@ def hub_economics(raw: Mapping[str, Any], key: str, hub: Hub, grid_import_kw: fl
         Naming every negative price or an export cap above the grid connection.
     """
     problems = Problems()
-    cap_mw = (grid_import_kw / KW_PER_MW) if grid_import_kw is not None else float("inf")
+    cap_mw = (grid_import_kw / KW_PER_MW) if grid_import_kw is not None else KEY_HIGH["power_mw"]
     export = problems.attempt(partial(
         _amount, raw.get("export_mw", 0.0), f"{key}.export_mw", high=cap_mw,
         unit=f" [MW] (at most grid_import_mw = {cap_mw:g}: export uses the same connection)",

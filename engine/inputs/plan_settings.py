@@ -30,6 +30,7 @@ from typing import Any
 
 from engine.errors import ScenarioError
 from engine.inputs.fields import Problems, number, table, unknown_keys
+from engine.inputs.plausibility import KEY_HIGH
 
 KW_PER_MW = 1000.0
 
@@ -262,8 +263,9 @@ def _bound(value: Any, key: str, unit: str, problems: Problems) -> tuple[float, 
     if "max" not in entry:
         raise ScenarioError(f"{key}.max: required key is missing. Fix: give an upper bound, e.g. "
                             f"{key.rpartition('.')[2]} = {{ min = 0, max = 1000 }} [{unit}].")
-    low = number(entry.get("min", 0.0), f"{key}.min", unit=f" [{unit}]")
-    high = number(entry["max"], f"{key}.max", unit=f" [{unit}]")
+    limit = KEY_HIGH["energy_mwh" if unit == "MWh" else "power_mw"]
+    low = number(entry.get("min", 0.0), f"{key}.min", high=limit, unit=f" [{unit}]")
+    high = number(entry["max"], f"{key}.max", high=limit, unit=f" [{unit}]")
     if high < low:
         raise ScenarioError(f"{key}.max: expected max >= min ({low:g}), got {high:g}. "
                             "Fix: correct the bounds.")

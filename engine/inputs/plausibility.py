@@ -12,9 +12,12 @@ pue [-]                1         3         the least efficient legacy rooms repo
 carbon [gCO2/kWh]      0         2000      lignite plants emit ~1200 (IPCC AR5 WG3 Annex III)
 price [CNY/kWh]        0         20        China's critical-peak TOU prices are ~1.5-2.5
 power [kW]             0         1e8       100 GW: the whole national 东数西算 target, per hub
+energy [kWh]           0         2.4e9     a day at the power bound
 =====================  ========  ========  =====================================================
 
-The power bound applies to every park, IT and workload column (``*_kw``) of a profile.
+The power bound applies to every park, IT and workload column (``*_kw``) of a profile and to every
+``*_mw`` scenario key (capacities, firm load, arrivals, grid connection, export, battery power); the
+energy bound to ``battery.energy_mwh``.
 """
 
 from __future__ import annotations
@@ -47,13 +50,17 @@ PUE = Bounds(1.0, 3.0, "-")
 CARBON_G_PER_KWH = Bounds(0.0, 2000.0, "gCO2/kWh")
 PRICE_CNY_PER_KWH = Bounds(0.0, 20.0, "CNY/kWh")
 POWER_KW = Bounds(0.0, 1e8, "kW")
+ENERGY_KWH = Bounds(0.0, 24.0 * POWER_KW.high, "kWh")
+KW_PER_MW = 1000.0
 
 COLUMN_BOUNDS = {"pue": PUE, "carbon_g_per_kwh": CARBON_G_PER_KWH, "price_cny_per_kwh": PRICE_CNY_PER_KWH}
 """Profile column -> bounds; every other ``*_kw`` column is power (:data:`POWER_KW`)."""
 
 KEY_HIGH = {"pue": PUE.high, "grid_factor_kg_per_kwh": CARBON_G_PER_KWH.high / 1000.0,
-            "flat_price_cny_per_kwh": PRICE_CNY_PER_KWH.high}
-"""Upper bound of the scenario keys in their own units."""
+            "flat_price_cny_per_kwh": PRICE_CNY_PER_KWH.high, "power_mw": POWER_KW.high / KW_PER_MW,
+            "energy_mwh": ENERGY_KWH.high / KW_PER_MW}
+"""Upper bound of the scenario keys in their own units (``power_mw``: every ``*_mw`` key [MW];
+``energy_mwh``: battery energy [MWh])."""
 
 
 def column_bounds(column: str) -> Bounds | None:

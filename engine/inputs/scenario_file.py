@@ -402,10 +402,10 @@ def _read_hubs(hubs_raw: Mapping[str, Any], origins: Mapping[str, str], index: p
 
 
 def _megawatts(raw: Mapping[str, Any], name: str, key: str, default: float | None = None,
-               unit: str = " [MW]") -> float:
-    """A non-negative power or capacity key [MW] in kW (required when there is no ``default``)."""
+               unit: str = " [MW]", high: float = KEY_HIGH["power_mw"]) -> float:
+    """A power or capacity key [MW] in [0, ``high``], in kW (required when there is no ``default``)."""
     value = required(raw, name, f"{key}.") if default is None else raw.get(name, default)
-    return number(value, f"{key}.{name}", unit=unit) * KW_PER_MW
+    return number(value, f"{key}.{name}", high=high, unit=unit) * KW_PER_MW
 
 
 def _hub_fields(name: str, value: Any, base_dir: Path) -> _HubFields:
@@ -569,7 +569,8 @@ def _battery(value: Any, key: str) -> Battery:
     for message in unknown_keys(raw, BATTERY_KEYS, f"{key}."):
         problems.add(message)
     checked = {
-        "energy_kwh": problems.attempt(partial(_megawatts, raw, "energy_mwh", key, unit=" [MWh]")),
+        "energy_kwh": problems.attempt(partial(_megawatts, raw, "energy_mwh", key, unit=" [MWh]",
+                                                    high=KEY_HIGH["energy_mwh"])),
         "power_kw": problems.attempt(partial(_megawatts, raw, "power_mw", key)),
         "round_trip_efficiency": problems.attempt(partial(
             number, raw.get("round_trip_efficiency", BATTERY_DEFAULTS["round_trip_efficiency"]),
@@ -732,7 +733,8 @@ def _arrivals(i: int, raw: Mapping[str, Any], origin_profiles: pd.DataFrame | No
         raise ScenarioError(f"{key}.arrival_it_mw: workload {name!r} has both arrival_it_mw and a column "
                             f"{column!r} in hubs.{origin}.profiles. Fix: keep one of them.")
     if "arrival_it_mw" in raw:
-        rate = number(raw["arrival_it_mw"], f"{key}.arrival_it_mw", unit=" [MW]") * KW_PER_MW
+        rate = number(raw["arrival_it_mw"], f"{key}.arrival_it_mw", high=KEY_HIGH["power_mw"],
+                      unit=" [MW]") * KW_PER_MW
         return pd.Series(rate, index=index, name=column)
     if in_profiles:
         return origin_profiles[column].rename(column)

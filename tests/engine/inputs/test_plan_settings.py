@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from engine.errors import ScenarioError
@@ -17,6 +19,13 @@ def test_annualised_cost_is_capital_recovery_plus_om():
     assert annualised_cost(1000.0, 10, 0.0, 0.0) == pytest.approx(100.0)
     assert 250 < COST_DEFAULTS["solar_cny_per_kw_year"] < 400
     assert 400 < COST_DEFAULTS["wind_cny_per_kw_year"] < 700
+
+
+@pytest.mark.parametrize(("name", "high"), [("solar_mw", "100000"), ("battery_energy_mwh", "2.4e+06")])
+def test_plan_bounds_have_the_plausible_power_and_energy_bounds(name, high):
+    expected = re.escape(f"plan.hubs.zhongwei.{name}.max: expected a number in [0, {high}]")
+    with pytest.raises(ScenarioError, match=expected):
+        read_plan({"hubs": {"zhongwei": {name: {"max": 1e9}}}}, HUBS, objective_share=None)
 
 
 def test_plan_table_is_read_into_kw_bounds_and_costs():

@@ -4,6 +4,7 @@ names, allowed hubs with the origin, TOML limits and the problem size checked be
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 
 import pytest
@@ -11,7 +12,14 @@ import pytest
 from engine.cli import EXIT_BAD_INPUT, main
 from engine.errors import ScenarioError
 from engine.inputs.limits import MAX_TOML_DEPTH, read_toml
-from engine.inputs.plausibility import CARBON_G_PER_KWH, KEY_HIGH, POWER_KW, PRICE_CNY_PER_KWH, PUE
+from engine.inputs.plausibility import (
+    CARBON_G_PER_KWH,
+    ENERGY_KWH,
+    KEY_HIGH,
+    POWER_KW,
+    PRICE_CNY_PER_KWH,
+    PUE,
+)
 from engine.inputs.scenario_file import load_scenario, scenario_from_dict
 from tests.engine.inputs.test_scenario_file import LOCAL_TIMES, shanghai_profiles, small
 
@@ -36,7 +44,8 @@ def test_profile_columns_have_the_bounds_of_the_table(tmp_path, column, value, b
 
 def test_the_toml_keys_use_the_same_bounds():
     assert KEY_HIGH == {"pue": PUE.high, "grid_factor_kg_per_kwh": CARBON_G_PER_KWH.high / 1000,
-                        "flat_price_cny_per_kwh": PRICE_CNY_PER_KWH.high}
+                        "flat_price_cny_per_kwh": PRICE_CNY_PER_KWH.high, "power_mw": POWER_KW.high / 1000,
+                        "energy_mwh": ENERGY_KWH.high / 1000}
     raw = small()
     raw["hubs"]["shanghai"]["grid_factor_kg_per_kwh"] = 2.5
     with pytest.raises(ScenarioError, match=r"grid_factor_kg_per_kwh: expected a number in \[0, 2\]"):
@@ -58,6 +67,28 @@ def test_a_profile_file_content_is_never_echoed(tmp_path):
         with pytest.raises(ScenarioError) as error:
             scenario_from_dict(raw, base_dir=tmp_path)
         assert "secret" not in str(error.value) and "sh.csv" in str(error.value)
+
+
+@pytest.mark.parametrize(("table", "name", "high"), [
+    ("hub", "it_capacity_mw", "100000"), ("hub", "firm_it_mw", "100000"), ("hub", "solar_mw", "100000"),
+    ("hub", "wind_mw", "100000"), ("hub", "grid_import_mw", "100000"), ("battery", "power_mw", "100000"),
+    ("battery", "energy_mwh", "2.4e+06"), ("workload", "arrival_it_mw", "100000")])
+def test_megawatt_keys_have_the_power_bound_of_the_profiles(table, name, high):
+    raw = small()
+    where = {"hub": raw["hubs"]["zhongwei"], "battery": raw["hubs"]["zhongwei"].get("battery"),
+             "workload": raw["workloads"][0]}[table]
+    assert where is not None, "small() has no battery at zhongwei"
+    where[name] = 1e9
+    with pytest.raises(ScenarioError, match=rf"{name}: expected a number in \[0, {re.escape(high)}\]"):
+        scenario_from_dict(raw)
+
+
+def test_export_mw_is_bounded_without_a_readable_grid_connection():
+    raw = small()
+    raw["hubs"]["zhongwei"].pop("grid_import_mw")
+    raw["hubs"]["zhongwei"]["export_mw"] = 1e9
+    with pytest.raises(ScenarioError, match=r"export_mw: expected a number in \[0, 100000\]"):
+        scenario_from_dict(raw)
 
 
 def test_reserved_workload_names_are_rejected():

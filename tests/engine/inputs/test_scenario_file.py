@@ -232,7 +232,7 @@ INVALID = {
     "unknown-battery-key": (lambda r: bat(r).update(energy_kwh=1), "hubs.zhongwei.battery.energy_kwh",
                             "'energy_mwh'"),
     "negative-capacity": (lambda r: hub(r).update(it_capacity_mw=-5), "hubs.zhongwei.it_capacity_mw", "-5"),
-    "negative-solar": (lambda r: hub(r).update(solar_mw=-1), "hubs.zhongwei.solar_mw", "[0, inf)"),
+    "negative-solar": (lambda r: hub(r).update(solar_mw=-1), "hubs.zhongwei.solar_mw", "[0, 100000]"),
     "wrong-type": (lambda r: hub(r).update(wind_mw="lots"), "hubs.zhongwei.wind_mw", "'lots'"),
     "wrong-bool": (lambda r: hub(r).update(tracking="yes"), "hubs.zhongwei.tracking", "true or false"),
     "missing-grid": (lambda r: hub(r).pop("grid_import_mw"), "hubs.zhongwei.grid_import_mw", "missing"),
