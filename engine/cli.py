@@ -304,7 +304,7 @@ def _operate(args: argparse.Namespace) -> None:
     with Progress(args.command) as progress:
         with progress.phase("reading"):
             scenario = load_scenario(path)
-            forecasts = _forecast_files(args, scenario)
+            forecasts = _forecast_files(args, scenario, inputs)
         _print_weather_notes(args.command, scenario)
         with progress.phase("building and solving"):
             result = operate(scenario, issue_hour=args.issue_hour, lookahead_hours=args.lookahead_hours,
@@ -331,13 +331,18 @@ def _operate(args: argparse.Namespace) -> None:
     print(f"wrote {', '.join(str(path) for path in paths.values())}")
 
 
-def _forecast_files(args: argparse.Namespace, scenario: object) -> dict | None:
-    """The power forecasts of the ``--forecast`` files (None without any)."""
+def _forecast_files(args: argparse.Namespace, scenario: object, inputs: list) -> dict | None:
+    """The power forecasts of the ``--forecast`` files (None without any); appends the files to
+    ``inputs`` (hashed into the manifest) after refusing an ``--out`` that holds one of them."""
     from engine.inputs.forecast_files import parse_forecast_arguments, read_hub_forecasts
+    from engine.outputs.manifest import check_out_dir
 
     if not args.forecast:
         return None
-    return read_hub_forecasts(parse_forecast_arguments(args.forecast, scenario), scenario)
+    files = parse_forecast_arguments(args.forecast, scenario)
+    check_out_dir(args.out, files.values())
+    inputs.extend(files.values())
+    return read_hub_forecasts(files, scenario)
 
 
 def _read_state(path: Path) -> dict:
@@ -360,7 +365,7 @@ def _dayahead(args: argparse.Namespace) -> None:
     scenario = load_scenario(path)
     source = f"--state {args.state}"
     state = None if args.state is None else state_from_record(_read_state(args.state), scenario, source)
-    plan = day_ahead(scenario, args.date, state=state, forecasts=_forecast_files(args, scenario),
+    plan = day_ahead(scenario, args.date, state=state, forecasts=_forecast_files(args, scenario, inputs),
                      issue_hour=args.issue_hour, forecast_seed=args.forecast_seed,
                      deadline_buffer_hours=args.deadline_buffer_hours, solver=args.solver,
                      state_source=source)

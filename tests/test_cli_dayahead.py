@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 
@@ -62,3 +63,24 @@ def test_settle_with_actuals_for_the_wrong_day_is_one_line_and_exit_2(tmp_path, 
     assert code == EXIT_BAD_INPUT
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "actuals.csv" in error and "fill the missing hours" in error
+
+
+def test_dayahead_forecast_files_are_hashed_into_the_manifest(tmp_path, capsys):
+    from engine.inputs.sources import file_sha256
+    from tests.engine.inputs.test_forecast_files import power_file
+
+    scenario = tmp_path / "small.toml"
+    scenario.write_text(THREE_DAYS, encoding="utf-8")
+    forecast = power_file(tmp_path / "zhongwei_power.csv", load_scenario(scenario))
+    out = tmp_path / "plan"
+    assert main(["dayahead", str(scenario), "--date", "2025-07-01", "--forecast", str(forecast),
+                 "--out", str(out)]) == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    recorded = {Path(entry["path"]).name: entry["sha256"] for entry in manifest["inputs"]}
+    assert recorded["zhongwei_power.csv"] == file_sha256(forecast)
+    inside = out / "zhongwei_power.csv"
+    inside.write_bytes(forecast.read_bytes())
+    capsys.readouterr()
+    assert main(["dayahead", str(scenario), "--date", "2025-07-01", "--forecast", str(inside),
+                 "--out", str(out)]) == EXIT_BAD_INPUT
+    assert "zhongwei_power.csv" in capsys.readouterr().err and inside.exists()
