@@ -79,7 +79,8 @@ def format_value(name: str, value: float, *, signed: bool = False) -> str:
     signed : bool
         Show a ``+`` on positive values (for gains).
     """
-    sign = "+" if signed else ""
+    # "z": a value that rounds to zero prints as 0, never -0.0 (e.g. an unchanged deadline share).
+    sign = "+z" if signed else "z"
     if METRIC_UNITS.get(name) == "-":
         return f"{value * 100:{sign},.1f} {'pp' if signed else '%'}"
     if abs(value) >= 100:

@@ -60,3 +60,10 @@ def test_run_page_reads_in_words(tmp_path):
     assert re.search(r'class="gain better">[^<]*vs as usual \(better\)', page)
     assert " pp vs as usual" in page
     assert "scale(0.01)" not in page
+
+
+def test_a_change_that_rounds_to_zero_has_no_minus_sign():
+    """An unchanged deadline share (coordinated 100%, baseline 100%: a -1e-12 round-off) reads +0.0 pp."""
+    assert format_value("deadline_met_share", -1e-12, signed=True) == "+0.0 pp"
+    assert format_value("carbon_t", -11_677.2, signed=True) == "-11,677"
+    assert format_value("cost_cny", -0.001) == "0.00"
