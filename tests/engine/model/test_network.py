@@ -15,17 +15,22 @@ from tests.engine.builders import hub, scenario, time_index, workload
 from tests.engine.model.helpers import by_hub
 
 
+def binding_link_scenario(gbps: float = 10.0):
+    """Six hours; 20 MW of work due within its hour at an eastern hub, free sun in the west, and a
+    10 Gbit/s link (4.5 TB/h, 9 MWh/h of work at 0.5 TB/MWh) that binds in every hour."""
+    idx = time_index(6)
+    east = hub("e", idx, it_capacity_kw=30_000.0, grid_import_kw=1e5)
+    west = hub("w", idx, it_capacity_kw=30_000.0, grid_import_kw=1e5, solar_kw=100_000.0)
+    work = workload("job", "e", idx, 20_000.0, 1, hubs=("e", "w"), data_tb_per_mwh=0.5)
+    return scenario(idx, [east, west], [work], links=(Link("e", "w", gbps),))
+
+
 def test_link_caps_migrated_work_at_its_bandwidth():
     """10 Gbit/s carry 10 x 3600 / 8 / 1000 = 4.5 TB per hour; at 0.5 TB/MWh that is 9 MWh of work.
 
     Work (20 MW, due within its hour) would rather run at the sunny western hub, but only 9 MW can move.
     """
-    idx = time_index(6)
-    east = hub("e", idx, it_capacity_kw=30_000.0, grid_import_kw=1e5)
-    west = hub("w", idx, it_capacity_kw=30_000.0, grid_import_kw=1e5, solar_kw=100_000.0)
-    work = workload("job", "e", idx, 20_000.0, 1, hubs=("e", "w"), data_tb_per_mwh=0.5)
-    s = scenario(idx, [east, west], [work], links=(Link("e", "w", 10.0),))
-    result = solve(s)
+    result = solve(binding_link_scenario())
     np.testing.assert_allclose(by_hub(result.flows, "w")["job_it_kw"], 9000.0, rtol=1e-7)
     np.testing.assert_allclose(by_hub(result.flows, "e")["grid_import_kw"], 11_000.0, rtol=1e-7)
 
@@ -45,16 +50,11 @@ def test_link_value_is_the_grid_energy_one_more_gbps_saves():
     0.9 MWh/h of work at 0.5 TB/MWh, which then runs on free western sun instead of the eastern grid
     (PUE 1): 6 h x 900 kWh = 5,400 kWh of grid import less per Gbit/s over the horizon.
     """
-    idx = time_index(6)
-    east = hub("e", idx, it_capacity_kw=30_000.0, grid_import_kw=1e5)
-    west = hub("w", idx, it_capacity_kw=30_000.0, grid_import_kw=1e5, solar_kw=100_000.0)
-    work = workload("job", "e", idx, 20_000.0, 1, hubs=("e", "w"), data_tb_per_mwh=0.5)
-    s = scenario(idx, [east, west], [work], links=(Link("e", "w", 10.0),))
-    result = solve(s)
+    result = solve(binding_link_scenario())
     assert list(result.link_value.index) == ["e->w"]
     assert result.link_value["e->w"] == pytest.approx(5400.0, rel=1e-6)
     # The same number by finite difference: re-solve with 11 Gbit/s.
-    wider = scenario(idx, [east, west], [work], links=(Link("e", "w", 11.0),))
+    wider = binding_link_scenario(gbps=11.0)
     assert result.objective - solve(wider).objective == pytest.approx(5400.0, rel=1e-6)
 
 
