@@ -33,26 +33,24 @@ from weather.calendar import concat_years
 from weather.catalogue import Hub, get_hub, load_catalogue
 from weather.errors import WeatherInputError
 from weather.frame import WeatherData
+from weather.geo import great_circle_km
 from weather.synthetic import typical_year
 
 GHI_INTERANNUAL_CV = 0.04
+"""Coefficient of variation of annual GHI between years [-] (ASSUMPTION, see the module docstring)."""
 WIND_SPEED_INTERANNUAL_CV = 0.04
+"""Coefficient of variation of the annual mean wind speed between years [-] (ASSUMPTION, as above)."""
 CORRELATION_LENGTH_KM = 800.0
-EARTH_RADIUS_KM = 6371.0
+"""Length scale of the hub-to-hub correlation of annual anomalies [km] (ASSUMPTION: a synoptic system)."""
 MAX_YEARS = 100
-
-
-def _distance_km(a: Hub, b: Hub) -> float:
-    """Great-circle distance between two hubs [km] (haversine)."""
-    lat1, lon1, lat2, lon2 = map(np.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return float(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(h)))
+"""Most synthetic years one request may ask for [-]."""
 
 
 def hub_correlation() -> tuple[list[str], np.ndarray]:
     """Catalogue hub names and the correlation of their annual anomalies, exp(-d / 800 km) [-]."""
     hubs = list(load_catalogue().values())
-    matrix = np.array([[np.exp(-_distance_km(a, b) / CORRELATION_LENGTH_KM) for b in hubs] for a in hubs])
+    distance_km = np.array([[great_circle_km(a.lat, a.lon, b.lat, b.lon) for b in hubs] for a in hubs])
+    matrix = np.exp(-distance_km / CORRELATION_LENGTH_KM)
     return [hub.name for hub in hubs], matrix
 
 
