@@ -33,7 +33,6 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
-from engine.errors import ScenarioError
 from engine.inputs.fields import Problems, number, table, unknown_keys
 from engine.inputs.plausibility import KEY_HIGH
 from engine.inputs.scenario import FOSSIL_MARGINAL_KG_PER_KWH, MAX_TRANSFER_KWH_PER_TB, Scenario, Transfer
@@ -64,19 +63,12 @@ SOURCES = {
                                    "factor a model choice (consequential accounting)"),
 }
 """Where each default of this module comes from (the report's table of assumed inputs)."""
-_GENERIC_FIX = "Fix: correct the value."
 
 
 def _amount(value: Any, key: str, unit: str, fix: str, high: float = float("inf")) -> float:
     """A number in ``[0, high]`` (:func:`~engine.inputs.fields.number`); out of range, the message ends
-    with ``fix`` (what to write instead) rather than a generic "correct the value"."""
-    try:
-        return number(value, key, high=high, unit=unit)
-    except ScenarioError as error:
-        message = str(error)
-        if not message.endswith(_GENERIC_FIX):
-            raise
-        raise ScenarioError(message.removesuffix(_GENERIC_FIX) + f"Fix: {fix}.") from None
+    with ``fix`` (what to write instead)."""
+    return number(value, key, high=high, unit=unit, fix=fix)
 
 
 def _price_fix(name: str, default: float) -> str:

@@ -126,8 +126,11 @@ def integer(value: Any, key: str) -> int:
 
 
 def number(value: Any, key: str, low: float = 0.0, high: float = math.inf, low_open: bool = False,
-           unit: str = "") -> float:
-    """A finite number in ``[low, high]`` (``(low, high]`` when ``low_open``); ``unit`` e.g. ``" [MW]"``."""
+           unit: str = "", fix: str | None = None) -> float:
+    """A finite number in ``[low, high]`` (``(low, high]`` when ``low_open``); ``unit`` e.g. ``" [MW]"``.
+
+    Out of range, the message ends with ``fix`` (what to write instead; default: the allowed range).
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
         raise ScenarioError(f"{key}: expected a number{unit}, got {value!r}. Fix: write a plain number.")
     value = float(value)
@@ -135,8 +138,9 @@ def number(value: Any, key: str, low: float = 0.0, high: float = math.inf, low_o
     if below or value > high:
         bracket = "(" if low_open else "["
         upper = "inf)" if math.isinf(high) else f"{high:g}]"
-        raise ScenarioError(f"{key}: expected a number in {bracket}{low:g}, {upper}{unit}, got {value:g}. "
-                            "Fix: correct the value.")
+        allowed = f"{bracket}{low:g}, {upper}{unit}"
+        raise ScenarioError(f"{key}: expected a number in {allowed}, got {value:g}. "
+                            f"Fix: {fix or f'give a value in {allowed}'}.")
     return value
 
 
