@@ -26,6 +26,7 @@ compile superlinear in the horizon (measured on the 2-core CI machine, 10 hubs: 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from functools import partial
 
 import cvxpy as cp
@@ -77,6 +78,9 @@ class CoSchedulingModel:
     hot_start : bool
         Re-solve with HiGHS through one persistent model from the previous basis
         (:mod:`engine.model.hot_start`; rolling re-plans). Other solvers go through ``problem.solve``.
+    green_floor_periods : mapping of str to slice, optional
+        Periods (label -> steps) that must each meet ``min_green_share`` on their own, beside the whole
+        horizon (:class:`engine.model.green_floor.GreenFloor`; sizing across weather years).
 
     Attributes
     ----------
@@ -98,9 +102,10 @@ class CoSchedulingModel:
 
     def __init__(self, scenario: Scenario, *, pue_parameter: bool | None = None,
                  sizing: Sizing | None = None, soft_deadlines: bool = False,
-                 hot_start: bool = False) -> None:
+                 hot_start: bool = False, green_floor_periods: Mapping[str, slice] | None = None) -> None:
         started = time.perf_counter()
         self.scenario, self.sizing, self.soft_deadlines = scenario, sizing, soft_deadlines
+        self.green_floor_periods = green_floor_periods
         self.layout = layout = layout_of(scenario)
         self.hub_names, self.workload_names = layout.hub_names, layout.workload_names
         self.battery_hubs, self.steps = layout.battery_hubs, layout.steps
@@ -139,7 +144,8 @@ class CoSchedulingModel:
         compute.constraints["Hub-power_balance"] = balance == compute.firm_facility
         return {"compute": compute, "network": network, "renewables": renewables,
                 "grid": grid, "storage": storage,
-                "green_floor": GreenFloor(layout.scenario, net_supply, grid.import_kw)}
+                "green_floor": GreenFloor(layout.scenario, net_supply, grid.import_kw,
+                                          self.green_floor_periods)}
 
     def update(self, data: ModelData) -> None:
         """Assign new numbers to the Parameters (no recompilation).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import cvxpy as cp
 
 from engine.inputs.arrays import ModelData
@@ -18,7 +20,9 @@ class GreenFloor(Component):
 
     - ``GreenFloor-facility_total``: an auxiliary scalar ``F`` equals that sum (a Parameter times an
       expression of variables with Parameter bounds would not be DPP);
-    - ``GreenFloor-min_share``: ``s F <= F - G``.
+    - ``GreenFloor-min_share``: ``s F <= F - G``;
+    - for every period ``p`` of ``periods`` (e.g. each calendar year of a multi-year sizing), the same
+      floor on the period's steps alone: ``GreenFloor-facility_total_<p>`` and ``GreenFloor-min_share_<p>``.
 
     Parameters
     ----------
@@ -28,17 +32,28 @@ class GreenFloor(Component):
         ``(steps, hubs)`` power delivered to the facilities [kW].
     grid : cvxpy.Expression
         ``(steps, hubs)`` grid import [kW].
+    periods : mapping of str to slice, optional
+        Label -> the steps of a period that must meet the floor on its own.
     """
 
     prefix = "GreenFloor"
 
-    def __init__(self, scenario: Scenario, net_supply: cp.Expression, grid: cp.Expression) -> None:
+    def __init__(self, scenario: Scenario, net_supply: cp.Expression, grid: cp.Expression,
+                 periods: Mapping[str, slice] | None = None) -> None:
         super().__init__()
         self.scenario = scenario
         share = self.parameter("min_green_share", nonneg=True)
-        self.facility = self.variable("facility_kw_sum")
-        self.constrain("facility_total", self.facility == cp.sum(net_supply))
-        self.constrain("min_share", share * self.facility <= self.facility - cp.sum(grid))
+        self.facility = self._floor("", share, net_supply, grid)
+        for label, rows in (periods or {}).items():
+            self._floor(f"_{label}", share, net_supply[rows, :], grid[rows, :])
+
+    def _floor(self, suffix: str, share: cp.Parameter, net_supply: cp.Expression,
+               grid: cp.Expression) -> cp.Variable:
+        """``facility_total<suffix>`` and ``min_share<suffix>`` on the given steps; returns ``F``."""
+        facility = self.variable(f"facility_kw_sum{suffix}")
+        self.constrain(f"facility_total{suffix}", facility == cp.sum(net_supply))
+        self.constrain(f"min_share{suffix}", share * facility <= facility - cp.sum(grid))
+        return facility
 
     def update(self, data: ModelData) -> None:
         """The scenario's floor (a re-plan without a floor sets the Parameter to 0 after this)."""

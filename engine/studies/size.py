@@ -32,7 +32,6 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-import cvxpy as cp
 import numpy as np
 import pandas as pd
 
@@ -242,9 +241,9 @@ def _size(scenario: Scenario, solver: str, year_floors: bool) -> StudyResult:
     """:func:`size`, with the target in every calendar year as well when ``year_floors``."""
     settings = plan_settings(scenario)
     planning = _planning_scenario(scenario, settings)
-    model = CoSchedulingModel(planning, sizing=_sizing(scenario, planning, settings))
-    if year_floors:
-        _add_year_floors(model, planning, settings.min_green_share)
+    periods = {str(year): rows for year, rows in _year_slices(planning)} if year_floors else None
+    model = CoSchedulingModel(planning, sizing=_sizing(scenario, planning, settings),
+                              green_floor_periods=periods)
     schedule = model.solve(solver=solver)
     outcome = _sizing_outcome(scenario, settings, model.sized_capacities(),
                               statistics(planning, schedule, by="total"))
@@ -427,24 +426,6 @@ def _year_slices(scenario: Scenario) -> list[tuple[int, slice]]:
     years = scenario.index.tz_convert(scenario.timezone).year.to_numpy()
     return [(int(y), slice(int(np.argmax(years == y)), int(len(years) - np.argmax(years[::-1] == y))))
             for y in np.unique(years)]
-
-
-def _add_year_floors(model: CoSchedulingModel, planning: Scenario, share: float) -> None:
-    """``GreenFloor-min_share_<year>``: the floor ``s F_y <= F_y - G_y`` in every calendar year y.
-
-    ``F_y`` is the facility energy from the supply side and ``G_y`` the grid import summed over the
-    year's steps, as the horizon-wide ``GreenFloor-min_share`` (:class:`engine.model.GreenFloor`), whose
-    facility expression they reuse.
-    """
-    total = model.constraints["GreenFloor-facility_total"]
-    net_supply = total.args[1].args[0]
-    grid = model.components["grid"].import_kw
-    extra = {}
-    for year, rows in _year_slices(planning):
-        facility = cp.sum(net_supply[rows, :])
-        extra[f"GreenFloor-min_share_{year}"] = share * facility <= facility - cp.sum(grid[rows, :])
-    model.constraints.update(extra)
-    model.problem = cp.Problem(model.problem.objective, [*model.problem.constraints, *extra.values()])
 
 
 def year_figures(scenario: Scenario, schedule: Schedule, capacity_cost_cny_per_year: float,
