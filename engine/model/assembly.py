@@ -19,8 +19,9 @@ matrices, simple bounds as column bounds, the objective as one inner product ``w
 
 Facility power ``pue x it`` is the one product of data and a variable. As a Parameter it makes the DPP
 compile superlinear in the horizon (measured on the 2-core CI machine, 10 hubs: 0.19 s at 336 steps,
-1.0 s at 1344, 6.4 s at 2688), so PUE is a Parameter only for short horizons (rolling look-aheads,
-``steps x hubs <=`` :data:`PUE_PARAMETER_MAX_CELLS`) and a constant of the compiled problem otherwise.
+1.0 s at 1344, 6.4 s at 2688) and costs 20-25 % of the compile even on a week (4 hubs x 168 steps:
+41 ms against 32 ms of CPU), so PUE is a constant of the compiled problem unless the model is built
+for re-plans that change it (``pue_parameter=True``: rolling operation and day-ahead plans).
 """
 
 from __future__ import annotations
@@ -52,9 +53,6 @@ from engine.model.solvers import installed_solvers, silence_highs_banner
 from engine.model.storage import Storage
 from engine.schedule import Schedule
 
-PUE_PARAMETER_MAX_CELLS = 5000
-"""Largest ``steps x hubs`` for which PUE is a Parameter by default (see module docstring)."""
-
 SOLVER_OPTIONS = {"HIGHS": {"output_flag": False}}
 """Options passed to a solver: HiGHS writes no log at all (cvxpy only turns off its console copy)."""
 
@@ -66,10 +64,9 @@ class CoSchedulingModel:
     ----------
     scenario : Scenario
         Hubs, batteries, workloads, links, objective and (initial) series.
-    pue_parameter : bool or None
-        Make PUE a Parameter (re-plans may change it) or a constant of the compiled problem (faster
-        compile for long horizons). ``None``: a Parameter when ``steps x hubs <=``
-        :data:`PUE_PARAMETER_MAX_CELLS`.
+    pue_parameter : bool
+        Make PUE a Parameter, for re-plans that change it, or (default) a constant of the compiled
+        problem, which compiles faster (module docstring).
     sizing : Sizing, optional
         Capacities chosen with the operation (capacity planning); ``None``: every capacity as given.
     soft_deadlines : bool
@@ -100,7 +97,7 @@ class CoSchedulingModel:
         Every Parameter by name (``"min_green_share"``, ``"renewable_kw"``, ...).
     """
 
-    def __init__(self, scenario: Scenario, *, pue_parameter: bool | None = None,
+    def __init__(self, scenario: Scenario, *, pue_parameter: bool = False,
                  sizing: Sizing | None = None, soft_deadlines: bool = False,
                  hot_start: bool = False, green_floor_periods: Mapping[str, slice] | None = None) -> None:
         started = time.perf_counter()
@@ -111,8 +108,6 @@ class CoSchedulingModel:
         self.battery_hubs, self.steps = layout.battery_hubs, layout.steps
         if sizing is not None:
             check_sizing(sizing, layout.steps, layout.hub_names, layout.battery_hubs)
-        if pue_parameter is None:
-            pue_parameter = layout.steps * len(layout.hub_names) <= PUE_PARAMETER_MAX_CELLS
         self.pue_parameter = pue_parameter
         initial = scenario_data(scenario)
         self._pue_constant = None if pue_parameter else initial.pue.copy()

@@ -32,8 +32,8 @@ class Compute(Component):
     """The facility load of every hub: ``pue x (firm_it + sum_j work_(j,h))``, a demand of the balance.
 
     The firm part ``pue x firm_it`` is a Parameter (``firm_facility_kw``), the right-hand side of the
-    balance; the flexible part is the demand expression. PUE is a Parameter (``pue``) or, for long
-    horizons, a constant of the compiled problem (see :data:`~engine.model.assembly.PUE_PARAMETER_MAX_CELLS`).
+    balance; the flexible part is the demand expression. PUE is a Parameter (``pue``) in models built for
+    re-plans, else a constant of the compiled problem (see :mod:`engine.model.assembly`).
 
     ``Hub-it_capacity``: ``sum_j work[t, (j, h)] <= it_capacity_h - firm_it[t, h]`` (Parameter
     ``it_headroom_kw``). Deadlines: see :meth:`_deadlines`, hard or (``soft=True``) with a penalised

@@ -42,11 +42,12 @@ def _with_price(s, price):
     return scenario(s.index, [type(a)(**{**a.__dict__, "series": series})], s.workloads, minimize="cost")
 
 
-def test_long_horizons_compile_pue_as_a_constant():
+def test_pue_is_a_constant_unless_built_for_replans():
     idx = time_index(48)
     s = scenario(idx, [hub("a", idx, firm_it_kw=10.0)])
-    assert CoSchedulingModel(s, pue_parameter=False).solve().objective == pytest.approx(480.0)
-    assert CoSchedulingModel(s).pue_parameter
+    assert not CoSchedulingModel(s).pue_parameter
+    assert CoSchedulingModel(s).solve().objective == pytest.approx(480.0)
+    assert CoSchedulingModel(s, pue_parameter=True).solve().objective == pytest.approx(480.0)
 
 
 def test_unknown_solver_is_a_solver_error():
@@ -73,7 +74,7 @@ NAMED = ("Hub-power_balance", "Hub-it_capacity", "Workload-done_recursion", "Lin
 
 
 def test_named_constraints_and_parameters_each_with_a_dual_after_solve():
-    model = CoSchedulingModel(_every_component())
+    model = CoSchedulingModel(_every_component(), pue_parameter=True)
     assert set(NAMED) <= set(model.constraints)
     assert list(model.problem.constraints) == list(model.constraints.values())
     assert {"min_green_share", "renewable_kw", "firm_facility_kw", "it_headroom_kw", "pue", "released_kwh",
