@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pvlib
 import pytest
+import xarray
 
 from tests.weather.era5_files import ZHONGWEI, truth, write_era5
 from weather.errors import WeatherInputError
@@ -120,4 +121,35 @@ def test_without_a_netcdf_backend_the_extra_is_named(tmp_path, june, monkeypatch
     path = write_era5(tmp_path / "june.nc", june)
     monkeypatch.setattr(era5_module, "BACKENDS", ("no_such_netcdf_backend",))
     with pytest.raises(WeatherInputError, match=r'june.nc: netCDF: .*pip install "suandian\[era5\]"'):
+        read_weather(path)
+
+
+def _rewrite(path, change):
+    """The file at ``path`` rewritten after ``change(dataset)`` (an ERA5 variant the CDS also writes)."""
+    with xarray.open_dataset(path) as dataset:
+        changed = change(dataset.load())
+    changed.to_netcdf(path, engine="h5netcdf")
+    return path
+
+
+def test_elevation_from_the_surface_geopotential(tmp_path, june):
+    def add_z(dataset):
+        z = xarray.full_like(dataset["sp"], 1500.0 * era5_module.STANDARD_GRAVITY_M_S2)
+        return dataset.assign(z=z.assign_attrs(units="m**2 s**-2"))
+
+    weather = read_weather(_rewrite(write_era5(tmp_path / "z.nc", june), add_z))
+    assert weather.elevation_m == pytest.approx(1500.0, abs=0.01)  # z / g, not the 1230 m of pres2alt
+
+
+def test_lat_lon_coordinate_names(tmp_path, june):
+    path = _rewrite(write_era5(tmp_path / "latlon.nc", june),
+                    lambda dataset: dataset.rename({"latitude": "lat", "longitude": "lon"}))
+    assert read_weather(path).latitude == pytest.approx(ZHONGWEI[0])
+
+
+def test_an_extra_dimension_is_refused_naming_it(tmp_path, june):
+    path = _rewrite(write_era5(tmp_path / "expver.nc", june),
+                    lambda dataset: dataset.expand_dims(expver=[1, 5]))
+    with pytest.raises(WeatherInputError, match=r"expver.nc: ssrd: .*dimensions.*Fix: select one member "
+                                                r"of \['expver'\]"):
         read_weather(path)

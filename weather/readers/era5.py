@@ -131,7 +131,9 @@ def _wind_components(dataset: Any, source: str) -> tuple[float, str, str]:
             f"{source}: variables: expected the ERA5 variables {list(NEEDED)} and u100/v100 (or u10/v10); "
             f"got no {', '.join(missing)} among {sorted(map(str, dataset.data_vars))}. Fix: download "
             "the missing variables from reanalysis-era5-single-levels (e.g. 'total_sky_direct_solar_"
-            "radiation_at_surface' for fdir, '100m_u_component_of_wind' for u100) into the file")
+            "radiation_at_surface' for fdir, '100m_u_component_of_wind' for u100) into the file; the "
+            "CDS zip holds accumulated and instantaneous variables in two files: merge them into one "
+            "(xarray.merge, then to_netcdf)")
     return wind
 
 
