@@ -153,3 +153,18 @@ def test_an_extra_dimension_is_refused_naming_it(tmp_path, june):
     with pytest.raises(WeatherInputError, match=r"expver.nc: ssrd: .*dimensions.*Fix: select one member "
                                                 r"of \['expver'\]"):
         read_weather(path)
+
+
+def test_no_beam_at_low_sun(tmp_path, june):
+    middle = june.index + pd.Timedelta("30min")
+    zenith = pvlib.solarposition.get_solarposition(middle, *ZHONGWEI, method="nrel_numpy")["apparent_zenith"]
+    low = (zenith.to_numpy() >= 87.0) & (zenith.to_numpy() < 96.0)  # hours holding sunrise or sunset
+    assert low.sum() >= 10  # the guard is exercised
+    ghi = np.where(low, 20.0, june["ghi"].to_numpy())  # W/m2 in those hours, as ERA5 has
+    half = june.assign(ghi=ghi, beam_horizontal=ghi / 2)
+    data = read_weather(write_era5(tmp_path / "half.nc", half)).data
+    assert (data["dni"].to_numpy()[low] == 0).all()  # no 1 / cos(zenith) blow-up near the horizon
+    np.testing.assert_allclose(data["dhi"].to_numpy()[low], 20.0, atol=0.01)  # all of GHI is diffuse
+    high = zenith.to_numpy() < 80.0
+    expected = half["beam_horizontal"].to_numpy()[high] / np.cos(np.radians(zenith.to_numpy()[high]))
+    np.testing.assert_allclose(data["dni"].to_numpy()[high], expected, rtol=1e-4)
