@@ -105,3 +105,10 @@ def test_scenario_on_10_m_wind_names_the_calibrate_key(year, tmp_path, capsys):
     path = _scenario(tmp_path, write_era5(tmp_path / "u10.nc", year, wind=("u10", "v10")), "2020-07-01 00:00")
     assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 2
     assert "hubs.zhongwei.calibrate_wind = true" in _one_line(capsys)
+
+
+def test_a_file_that_is_not_netcdf(tmp_path, capsys):
+    path = tmp_path / "notes.nc"
+    path.write_text("not a netCDF file\n", encoding="utf-8")
+    assert main(["weather", "--hub", "zhongwei", "--weather", str(path), "--out", str(tmp_path)]) == 2
+    assert "notes.nc: file: expected an ERA5 netCDF file" in _one_line(capsys)

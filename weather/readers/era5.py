@@ -95,8 +95,9 @@ def read_era5_weather(path: str | Path, *, latitude: float | None = None,
         raise WeatherInputError(f"{source}: file: expected an existing netCDF file; got no such file. Fix: "
                                 "check the path") from error
     except (OSError, ValueError) as error:
+        reason = str(error).splitlines()[0].split(". ")[0]  # xarray's messages run over several lines
         raise WeatherInputError(f"{source}: file: expected an ERA5 netCDF file; got one xarray cannot open "
-                                f"({error}). Fix: download the file again as netCDF from the CDS") from error
+                                f"({reason}). Fix: download the file again as netCDF from the CDS") from error
     with dataset:
         height, u_name, v_name = _wind_components(dataset, source)
         cell, cell_lat, cell_lon = _nearest_cell(dataset, latitude, longitude, source)
