@@ -1,6 +1,7 @@
 """ERA5 netCDF from the CLI and a scenario: power, weather, run, and their one-line refusals."""
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -8,6 +9,7 @@ import pytest
 from engine.cli import main
 from tests.weather.era5_files import ZHONGWEI, truth, write_era5
 
+PLAN_EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "zhongwei_plan_green.toml"
 YEAR_2020 = ("2019-12-31 16:00", 24 * 366)  # local 2020 (UTC+8), a leap year
 
 
@@ -112,3 +114,19 @@ def test_a_file_that_is_not_netcdf(tmp_path, capsys):
     path.write_text("not a netCDF file\n", encoding="utf-8")
     assert main(["weather", "--hub", "zhongwei", "--weather", str(path), "--out", str(tmp_path)]) == 2
     assert "notes.nc: file: expected an ERA5 netCDF file" in _one_line(capsys)
+
+
+def _plan(tmp_path, weather) -> Path:
+    text = PLAN_EXAMPLE.read_text(encoding="utf-8").replace("hours = 8760", "hours = 48")
+    text = text.replace('start = "2025-01-01 00:00"', 'start = "2020-07-01 00:00"')
+    text = text.replace("grid_import_mw = 60\n", f'grid_import_mw = 60\nweather = "{weather}"\n', 1)
+    path = tmp_path / "plan.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_plan_on_era5(era5_file, tmp_path, capsys):
+    path = _plan(tmp_path, era5_file)
+    assert main(["plan", str(path), "--out", str(tmp_path / "out")]) == 0
+    summary = json.loads((tmp_path / "out" / "plan.json").read_text(encoding="utf-8"))
+    assert summary["metrics"]["green_share_hourly"] >= 1.0 - 1e-6
