@@ -20,12 +20,15 @@ documentation, ECMWF Confluence "ERA5: data documentation"):
   the median surface pressure (ASSUMPTION: the barometric formula, ``pvlib.atmosphere.pres2alt``).
 
 Time is UTC: each stamp is moved back one hour to label the interval start, as every reader's frame
-(the engine converts to the hub's local zone at its outputs). The time coordinate is ``time`` (older CDS
-files) or ``valid_time`` (the CDS since 2024), the position ``latitude``/``longitude`` (or
-``lat``/``lon``). A file may hold many years and a point or a grid: a grid is read at the cell
-nearest to ``latitude``, ``longitude`` (the hub), and the cell's centre is the "station" position that
-:func:`weather.geo.check_weather_site` compares with the hub. ERA5-Land (no ``fdir``, accumulations
-from 00 UTC) is not this format.
+(the engine converts to the hub's local zone at its outputs). ``t2m``, ``sp`` and the wind are
+instantaneous at the stamp; ASSUMPTION: they stand for the hour ending there, the pairing atlite keeps
+(one time coordinate for all variables), 30 min from the hour's middle, which hourly parks do not feel.
+
+The time coordinate is ``time`` (older CDS files) or ``valid_time`` (the CDS since 2024), the position
+``latitude``/``longitude`` (or ``lat``/``lon``). A file may hold many years and a point or a grid: a
+grid is read at the cell nearest to ``latitude``, ``longitude`` (the hub), and the cell's centre is the
+"station" position that :func:`weather.geo.check_weather_site` compares with the hub. ERA5-Land (no
+``fdir``, accumulations from 00 UTC) is not this format.
 
 Reading netCDF4/HDF5 needs xarray and h5netcdf (or netCDF4): the optional extra ``suandian[era5]``.
 """
