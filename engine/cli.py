@@ -117,7 +117,8 @@ def _weather_file(args: argparse.Namespace, hub: Hub) -> WeatherData:
     if not 0 < limit < float("inf"):
         raise ScenarioError(f"--weather-max-distance-km: expected a positive distance [km], got {limit:g}. "
                             "Fix: give a number above 0.")
-    return check_weather_site(read_weather(args.weather), hub.lat, hub.lon, site=f"hub {hub.name}",
+    return check_weather_site(read_weather(args.weather, site=(hub.lat, hub.lon)), hub.lat, hub.lon,
+                              site=f"hub {hub.name}",
                               override="pass --weather-max-distance-km", max_km=limit)
 
 
@@ -128,7 +129,7 @@ def _weather(args: argparse.Namespace) -> None:
     hub = get_hub(args.hub)
     if args.weather is not None:
         weather = _weather_file(args, hub)
-        span = len(weather.data.index.tz_convert(TIMEZONE).year.unique())
+        span = max(1, int(len(weather.data) * weather.step_hours // (365 * 24)))  # whole years held
         if args.years is not None and args.years > span:
             raise ScenarioError(f"--years: expected at most the {span} year(s) that {args.weather} holds, "
                                 f"got {args.years}; drop --years or give a longer file")

@@ -7,9 +7,10 @@
   every local calendar year the horizon touches, built per year and concatenated, so a horizon that
   crosses New Year works. A typical year is built once per (hub, year, seed) and kept in a small
   cache (:func:`typical_year_cached`), because a sweep builds many scenarios for the same hubs.
-  A path: :func:`weather.readers.read_weather`. Either is aligned onto the scenario's calendar by
-  :mod:`weather.calendar` (a typical-year file such as a CSWD EPW, labelled 2005, is re-labelled by
-  local month-day-hour). Station wind of a file (measured at or below 20 m,
+  A path: :func:`weather.readers.read_weather` (a gridded ERA5 file at the cell nearest the hub).
+  Either is aligned onto the scenario's calendar by :mod:`weather.calendar` (a typical-year file such
+  as a CSWD EPW, labelled 2005, is re-labelled by local month-day-hour; a file of dated years, an ERA5
+  reanalysis, is not: a horizon outside it is refused). Station wind of a file (measured at or below 20 m,
   :data:`weather.wind_calibration.STATION_HEIGHT_LIMIT_M`) is refused for a wind park unless
   ``calibrate_wind`` asks for :func:`weather.wind_calibration.calibrate_station_wind` (the hub's
   documented 100 m resource); what was corrected or calibrated is in ``series.attrs["weather_notes"]``.
@@ -33,13 +34,13 @@ import pandas as pd
 from engine.errors import ScenarioError
 from engine.inputs.pue import weather_pue
 from engine.inputs.scenario import HUB_SERIES
-from weather.calendar import concat_years, local_years, onto_horizon, to_steps
+from weather.calendar import concat_years, covers, horizon_end, local_years, onto_horizon, to_steps
 from weather.catalogue import Hub, load_catalogue
 from weather.errors import WeatherInputError
 from weather.frame import WeatherData
 from weather.geo import MAX_DISTANCE_KM, check_weather_site
 from weather.power import park_output
-from weather.readers import read_weather
+from weather.readers import DATED_KINDS, detect_kind, read_weather
 from weather.synthetic import typical_year
 from weather.wind_calibration import STATION_HEIGHT_LIMIT_M, calibrate_station_wind
 from weather.years import weather_record
@@ -189,6 +190,19 @@ def _station_wind(weather: WeatherData, hub: Hub, key: str, wants_wind: bool,
     return calibrate_station_wind(weather, hub)
 
 
+def _check_dated_span(weather: WeatherData, path: Path, index: pd.DatetimeIndex, step: pd.Timedelta,
+                      key: str) -> None:
+    """Refuse a horizon outside a file of dated years (a reanalysis): it is never re-labelled."""
+    if detect_kind(path) not in DATED_KINDS or covers(weather.data, index, step):
+        return
+    held = weather.data.index
+    raise ScenarioError(
+        f"{key}.weather: expected {path} to cover the horizon {index[0]} .. {horizon_end(index, step)} "
+        f"(UTC); got dated years {held[0]} .. {held[-1] + weather.step_hours * pd.Timedelta('1h')}. Fix: "
+        "set start and hours within the file, or give a file covering the horizon (ERA5 is in UTC: a "
+        "local year east of Greenwich needs the last hours of the year before).")
+
+
 def years_weather(hub: Hub, start_year: int, years: int, seed: int) -> WeatherData:
     """``years`` synthetic weather years of a catalogue hub from local ``start_year`` as one record.
 
@@ -227,9 +241,10 @@ def _weather(hub: Hub, index: pd.DatetimeIndex, step: pd.Timedelta, weather: str
         reference_temp = reference.data["temp_air"].to_numpy()
     else:
         try:
-            full = read_weather(Path(weather))
+            full = read_weather(Path(weather), site=(hub.lat, hub.lon))
         except WeatherInputError as error:
             raise ScenarioError(f"{key}.weather: the weather file could not be read: {error}") from None
+        _check_dated_span(full, Path(weather), index, step, key)
         try:
             full = check_weather_site(full, hub.lat, hub.lon, site=f"hub {hub.name}", max_km=max_km,
                                       override=f"set {key}.weather_max_distance_km")

@@ -186,7 +186,7 @@ def test_unknown_unit_is_an_error():
 def test_unknown_extension_is_an_error(tmp_path):
     path = tmp_path / "weather.xlsx"
     path.write_text("x")
-    with pytest.raises(WeatherInputError, match="file extension: expected .epw, .csv or .json"):
+    with pytest.raises(WeatherInputError, match="file extension: expected .epw, .csv, .json or .nc"):
         read_weather(path)
 
 
