@@ -91,7 +91,7 @@ def _power(args: argparse.Namespace) -> None:
             continue
         print(f"  {label:<18} {capacity:8.1f} MW  {summary[f'{park}_energy_mwh']:10.0f} MWh  "
               f"capacity factor {summary[f'{park}_capacity_factor']:6.1%}  "
-              f"{summary[f'{park}_full_load_hours']:5.0f} full-load h")
+              f"{summary[f'{park}_full_load_hours_per_year']:5.0f} full-load h/a")
     if paths:
         print(f"wrote {', '.join(str(path) for path in paths.values())}")
 

@@ -66,6 +66,10 @@ def park_output(weather: WeatherData, solar_mw: float, wind_mw: float,
     return pd.DataFrame({"solar_kw": solar, "wind_kw": wind}, index=index)
 
 
+HOURS_PER_YEAR = 8760.0
+"""Hours of a (non-leap) year, the base of full-load hours per year [h/a]."""
+
+
 def _capacity_factor(energy_kwh: float, capacity_mw: float, hours: float) -> float | None:
     if capacity_mw == 0:
         return None
@@ -95,8 +99,11 @@ def power_summary(weather: WeatherData, output: pd.DataFrame, solar_mw: float, w
         ``temp_air_mean_c`` [degC]; ``wind_speed_hub_mean_ms`` [m/s] at the hub height; ``hub_height_m``
         [m]; ``solar_mw``, ``wind_mw`` [MW]; ``solar_energy_mwh``, ``wind_energy_mwh`` [MWh];
         ``solar_capacity_factor``, ``wind_capacity_factor`` [-] (None for a zero capacity);
-        ``solar_full_load_hours``, ``wind_full_load_hours`` [h] (None for a zero capacity);
-        ``weather_notes``: what was corrected or calibrated in the weather (``WeatherData.notes``).
+        ``solar_full_load_hours``, ``wind_full_load_hours`` [h] over the horizon (None for a zero
+        capacity); ``solar_full_load_hours_per_year``, ``wind_full_load_hours_per_year`` [h/a], the
+        capacity factor x :data:`HOURS_PER_YEAR`, as provincial utilisation hours are quoted (a
+        multi-year file gives its mean year, not the sum); ``weather_notes``: what was corrected or
+        calibrated in the weather (``WeatherData.notes``).
     """
     solar_mw = _check_capacity("solar_mw", solar_mw)
     wind_mw = _check_capacity("wind_mw", wind_mw)
@@ -124,5 +131,7 @@ def power_summary(weather: WeatherData, output: pd.DataFrame, solar_mw: float, w
         "wind_capacity_factor": wind_cf,
         "solar_full_load_hours": None if solar_cf is None else solar_cf * hours,
         "wind_full_load_hours": None if wind_cf is None else wind_cf * hours,
+        "solar_full_load_hours_per_year": None if solar_cf is None else solar_cf * HOURS_PER_YEAR,
+        "wind_full_load_hours_per_year": None if wind_cf is None else wind_cf * HOURS_PER_YEAR,
         "weather_notes": list(weather.notes),
     }

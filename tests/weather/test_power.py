@@ -8,6 +8,7 @@ from weather.errors import WeatherInputError
 from weather.frame import WeatherData
 from weather.power import park_output, power_summary
 from weather.synthetic import typical_year
+from weather.years import weather_record
 
 SUMMARY_KEYS = {"hours", "ghi_kwh_m2", "temp_air_mean_c", "wind_speed_hub_mean_ms", "solar_capacity_factor",
                 "wind_capacity_factor", "solar_full_load_hours", "wind_full_load_hours"}
@@ -38,6 +39,8 @@ def test_output_columns_and_summary(zhongwei):
     assert SUMMARY_KEYS <= summary.keys()
     assert summary["hours"] == 8760.0
     assert summary["solar_full_load_hours"] == pytest.approx(output["solar_kw"].sum() / 100_000.0)
+    assert summary["solar_full_load_hours_per_year"] == pytest.approx(
+        summary["solar_capacity_factor"] * 8760.0)
     assert summary["wind_capacity_factor"] == pytest.approx(output["wind_kw"].sum() / (50_000.0 * 8760.0))
     assert summary["ghi_kwh_m2"] == pytest.approx(zhongwei.data["ghi"].sum() / 1000.0)
 
@@ -107,3 +110,13 @@ def test_same_result_in_local_time(zhongwei):
                         zhongwei.elevation_m, zhongwei.wind_height_m, zhongwei.source)
     pd.testing.assert_frame_equal(park_output(local, 10.0, 10.0).tz_convert("UTC"),
                                   park_output(zhongwei, 10.0, 10.0), check_freq=False)
+
+
+def test_a_multi_year_record_reports_full_load_hours_of_its_mean_year():
+    record = weather_record("zhongwei", years=3, seed=0)
+    output = park_output(record, 100.0, 50.0)
+    summary = power_summary(record, output, 100.0, 50.0)
+    years = summary["hours"] / 8760.0
+    assert years == pytest.approx(3.0, abs=0.01)
+    assert summary["wind_full_load_hours_per_year"] == pytest.approx(summary["wind_full_load_hours"] / years)
+    assert 1000.0 < summary["wind_full_load_hours_per_year"] < 3000.0
