@@ -13,7 +13,8 @@ import html
 import io
 import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import matplotlib
@@ -135,10 +136,7 @@ def svg(figure: Figure, prefix: str, *, tight: bool = False) -> str:
         Crop the figure to its content (for figures without a constrained layout).
     """
     buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "none"}), warnings.catch_warnings():
-        # text as <text>, drawn in the page's fonts: matplotlib lays out Chinese without a CJK font of its
-        # own (widths estimated) and says so; the browser draws it in FONT_STACK
-        warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
+    with matplotlib.rc_context({"svg.fonttype": "none"}), browser_fonts():  # text as <text>
         figure.savefig(buffer, format="svg", bbox_inches="tight" if tight else None,
                        metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     text = _SVG_NAMESPACES.sub("", _SVG_PREAMBLE.sub("", buffer.getvalue(), count=1))
@@ -146,6 +144,17 @@ def svg(figure: Figure, prefix: str, *, tight: bool = False) -> str:
     text = re.sub(r'id="', f'id="{prefix}-', text)
     text = re.sub(r"url\(#", f"url(#{prefix}-", text)
     return re.sub(r'href="#', f'href="#{prefix}-', text)
+
+
+@contextmanager
+def browser_fonts() -> Iterator[None]:
+    """Lay out chart text for the browser's fonts: matplotlib has no CJK font of its own, measures a
+    Chinese character as its missing-glyph box (1.17 em in DejaVu Sans, wider than the 1 em of a CJK
+    font) and warns so for each; here it stays silent, since the browser draws the text in
+    :data:`FONT_STACK`."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
+        yield
 
 
 def hub_colours(hubs: Iterable[str]) -> dict[str, str]:
