@@ -37,9 +37,13 @@ HUB_PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
                "#bcbd22", "#7f7f7f")
 """Hub colours in scenario order (:func:`hub_colours`), the same hub in the same colour in every chart."""
 FONT_STACK = ('system-ui, -apple-system, "Segoe UI", "Noto Sans", "DejaVu Sans", "Noto Sans CJK SC", '
-              '"Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", '
-              '"WenQuanYi Micro Hei", "WenQuanYi Zen Hei", sans-serif')
-"""The fonts of the page and of chart text, Latin first, then the common Simplified Chinese fonts."""
+              '"Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN", "Microsoft YaHei", "PingFang SC", '
+              '"Hiragino Sans GB", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "SimHei", sans-serif')
+"""The fonts of the page and of chart text, Latin first, then the common Simplified Chinese fonts by their
+family names: Noto/Source Han (Linux, Google), Microsoft YaHei and SimHei (Windows), PingFang and
+Hiragino (macOS), WenQuanYi (Debian's fonts-wqy-*). Checked in headless Chromium with
+fonts-wqy-zenhei: 中卫 is drawn 1 em wide, not as the 0.6 em missing-glyph box
+(tests/test_browser.py)."""
 
 CSS = """
 body { font-family: FONTS; margin: 2em auto; max-width: 1150px; color: #1a1a1a; padding: 0 1em; }
