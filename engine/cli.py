@@ -274,8 +274,9 @@ def _run(args: argparse.Namespace) -> None:
         with progress.phase("reading"):
             scenario = load_scenario(path)
         _print_weather_notes(args.command, scenario)
-        with progress.phase("building and solving"):
-            result = run(scenario, solver=args.solver, attribution=not args.no_attribution)
+        with progress.phase("building"):
+            result = run(scenario, solver=args.solver, attribution=not args.no_attribution,
+                         phases=progress.enter)
         with progress.phase("writing"):
             paths = write_outputs(result, args.out, command=args.command, arguments=_arguments(args),
                                   inputs=inputs)
@@ -307,12 +308,12 @@ def _operate(args: argparse.Namespace) -> None:
             scenario = load_scenario(path)
             forecasts = _forecast_files(args, scenario, inputs)
         _print_weather_notes(args.command, scenario)
-        with progress.phase("building and solving"):
+        with progress.phase("building"):
             result = operate(scenario, issue_hour=args.issue_hour, lookahead_hours=args.lookahead_hours,
                              replan_hours=args.replan_hours, forecast_seed=args.forecast_seed,
                              quantile=args.quantile, deadline_buffer_hours=args.deadline_buffer_hours,
                              solver=args.solver, forecasts=forecasts,
-                             progress=progress.step if progress.enabled else None)
+                             progress=progress.step if progress.enabled else None, phases=progress.enter)
         with progress.phase("writing"):
             paths = write_outputs(result, args.out, command=args.command, arguments=_arguments(args),
                                   inputs=inputs)
@@ -359,18 +360,26 @@ def _dayahead(args: argparse.Namespace) -> None:
     # engine.studies.dayahead imports cvxpy: import it here so `suandian hubs` and `power` stay quick.
     from engine.inputs.scenario_file import load_scenario
     from engine.outputs.dayahead import write_dayahead
+    from engine.outputs.progress import Progress
     from engine.studies.dayahead import day_ahead, state_from_record
 
     path = _scenario_path(args)
     inputs = _scenario_inputs(path, args.out) + ([] if args.state is None else [args.state])
-    scenario = load_scenario(path)
     source = f"--state {args.state}"
-    state = None if args.state is None else state_from_record(_read_state(args.state), scenario, source)
-    plan = day_ahead(scenario, args.date, state=state, forecasts=_forecast_files(args, scenario, inputs),
-                     issue_hour=args.issue_hour, forecast_seed=args.forecast_seed,
-                     deadline_buffer_hours=args.deadline_buffer_hours, solver=args.solver,
-                     state_source=source)
-    paths = _write_folder(args, inputs, lambda folder: write_dayahead(plan, folder, str(path.resolve())))
+    with Progress(args.command) as progress:
+        with progress.phase("reading"):
+            scenario = load_scenario(path)
+            state = None if args.state is None else state_from_record(_read_state(args.state), scenario,
+                                                                      source)
+            forecasts = _forecast_files(args, scenario, inputs)
+        with progress.phase("building"):
+            plan = day_ahead(scenario, args.date, state=state, forecasts=forecasts,
+                             issue_hour=args.issue_hour, forecast_seed=args.forecast_seed,
+                             deadline_buffer_hours=args.deadline_buffer_hours, solver=args.solver,
+                             state_source=source, phases=progress.enter)
+        with progress.phase("writing"):
+            paths = _write_folder(args, inputs, lambda folder: write_dayahead(plan, folder,
+                                                                              str(path.resolve())))
     if args.json:
         print(paths["plan_json"].read_text(encoding="utf-8"))
         return
@@ -392,6 +401,7 @@ def _settle(args: argparse.Namespace) -> None:
     from engine.inputs.drain import with_drain
     from engine.inputs.scenario_file import load_scenario
     from engine.outputs.dayahead import write_settlement
+    from engine.outputs.progress import Progress
     from engine.studies.dayahead import settle_day, state_from_record
 
     record, source = _read_state(args.state), str(args.state)
@@ -400,18 +410,23 @@ def _settle(args: argparse.Namespace) -> None:
         raise ScenarioError(f"{source}: scenario: expected the path of the scenario TOML the day was "
                             f"planned on, got {scenario_file!r}; pass the state.json that "
                             "`suandian dayahead` wrote")
-    scenario = load_scenario(Path(scenario_file))
-    state = state_from_record(record, scenario, source)
-    if state.plan is None:
-        raise ScenarioError(f"{source}: plan: expected a planned state (written by `suandian dayahead`), "
-                            "got a settled one; plan the day first")
-    drained = with_drain(scenario)
-    start = int(drained.index.get_indexer([state.time])[0])
-    index = drained.index[start:start + len(state.plan["grid_import_kw"])]
-    actual = read_actuals(args.actuals, index, list(scenario.hubs))
-    settled, following = settle_day(scenario, state, actual, source)
-    paths = _write_folder(args, [args.state, args.actuals, scenario_file], lambda folder: write_settlement(
-        scenario, settled, following, folder, scenario_file))
+    with Progress(args.command) as progress:
+        with progress.phase("reading"):
+            scenario = load_scenario(Path(scenario_file))
+            state = state_from_record(record, scenario, source)
+            if state.plan is None:
+                raise ScenarioError(f"{source}: plan: expected a planned state (written by `suandian "
+                                    "dayahead`), got a settled one; plan the day first")
+            drained = with_drain(scenario)
+            start = int(drained.index.get_indexer([state.time])[0])
+            index = drained.index[start:start + len(state.plan["grid_import_kw"])]
+            actual = read_actuals(args.actuals, index, list(scenario.hubs))
+        with progress.phase("settling"):  # a simulation of the day: nothing to build or solve
+            settled, following = settle_day(scenario, state, actual, source)
+        with progress.phase("writing"):
+            paths = _write_folder(args, [args.state, args.actuals, scenario_file],
+                                  lambda folder: write_settlement(scenario, settled, following, folder,
+                                                                  scenario_file))
     summary = json.loads(paths["summary"].read_text(encoding="utf-8"))
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
@@ -506,10 +521,11 @@ def _plan(args: argparse.Namespace) -> None:
             scenario = load_scenario(args.scenario,
                                      **({} if args.years is None else {"plan.years": args.years}))
         _print_weather_notes(args.command, scenario)
-        with progress.phase("building and solving"):
+        with progress.phase("building"):
             years = scenario.plan is not None and scenario.plan.years > 1
-            across = size_across_years(scenario, solver=args.solver) if years else None
-            result = size(scenario, solver=args.solver) if across is None else across.result
+            study = {"solver": args.solver, "phases": progress.enter}
+            across = size_across_years(scenario, **study) if years else None
+            result = size(scenario, **study) if across is None else across.result
         with progress.phase("writing"):
             paths = write_outputs(result, args.out, command=args.command, arguments=_arguments(args),
                                   inputs=inputs)

@@ -2,7 +2,8 @@
 reports of the default example, the plan report of the Zhongwei plan example cut to two weeks and the
 report of a two-point sweep of a day, and checks that each loads with no script error and no network request,
 that chart text is text (SVG ``<text>``) drawn at a computed size of at least 9 px, and saves a
-screenshot of each (to ``$SUANDIAN_SCREENSHOTS`` when set, else the test's temporary folder).
+screenshot of each (to ``$SUANDIAN_SCREENSHOTS`` when set, else the test's temporary folder); with a font
+with Chinese glyphs installed, that 中卫 and 宁夏 in the chart font are drawn as glyphs, not boxes.
 
 The checks run in a copy of the page with a small script added (the reports themselves carry none); the
 browser resolves no host name (``--host-resolver-rules``), and the page's resource timing must be empty.
@@ -51,7 +52,12 @@ window.addEventListener("load", () => {
     const scale = box && box.width ? svg.getBoundingClientRect().width / box.width : 1;
     return parseFloat(getComputedStyle(text).fontSize) * scale;
   });
+  // widths in em of Chinese and of unassigned code points (the missing-glyph box) in the chart font
+  const canvas = document.createElement("canvas").getContext("2d");
+  canvas.font = "40px " + getComputedStyle(document.querySelector("svg text") || document.body).fontFamily;
+  const em = text => canvas.measureText(text).width / text.length / 40;
   document.body.setAttribute("data-check", JSON.stringify({
+    cjk_em: em("中卫宁夏"), missing_em: em("\u0378\u0378\u0378\u0378"),
     texts: sizes.length, min_px: Math.min(...sizes), svgs: document.querySelectorAll("svg").length,
     resources: performance.getEntriesByType("resource").map(entry => entry.name),
     errors: window.__errors}));
@@ -90,18 +96,31 @@ def pages(tmp_path_factory) -> dict[str, Path]:
     return {report: root / report / "report.html" for report in REPORTS}
 
 
-@pytest.mark.parametrize("report", REPORTS)
-def test_report_in_a_browser(pages, report, tmp_path):
-    browser = _browser()
-    page = pages[report]
-    checked = tmp_path / f"{report}-checked.html"
+def _check(browser: str, page: Path, folder: Path) -> tuple[dict, str]:
+    """The page's check record (see CHECK) and the browser's log, from a copy of the page with CHECK."""
+    checked = folder / f"{page.parent.name}-checked.html"
     checked.write_text(page.read_text(encoding="utf-8").replace("<head>", "<head>" + CHECK, 1),
                        encoding="utf-8")
     result = _chromium(browser, "--virtual-time-budget=10000", "--dump-dom", checked.as_uri())
     found = re.search(r'data-check="([^"]*)"', result.stdout)
     assert found, f"the page did not load: {result.stderr[-2000:]}"
-    check = json.loads(html.unescape(found.group(1)))
-    assert check["errors"] == [] and "Uncaught" not in result.stderr, check["errors"]
+    return json.loads(html.unescape(found.group(1))), result.stderr
+
+
+def _cjk_fonts() -> list[str]:
+    """The installed fonts with Chinese glyphs (fontconfig), empty when none or no fc-list."""
+    if shutil.which("fc-list") is None:
+        return []
+    listed = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=60)
+    return [line for line in listed.stdout.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_report_in_a_browser(pages, report, tmp_path):
+    browser = _browser()
+    page = pages[report]
+    check, log = _check(browser, page, tmp_path)
+    assert check["errors"] == [] and "Uncaught" not in log, check["errors"]
     assert check["resources"] == [], "a report page must not fetch anything"
     charts, texts = MIN_CHARTS[report]
     assert check["svgs"] >= charts and check["texts"] >= texts  # chart text is SVG text, not glyph paths
@@ -113,3 +132,17 @@ def test_report_in_a_browser(pages, report, tmp_path):
     _chromium(browser, "--window-size=1280,6000", f"--screenshot={shot}", page.as_uri())
     assert shot.is_file() and shot.stat().st_size > 10_000
     assert page.stat().st_size < 5_000_000  # still one light offline page
+
+
+def test_chinese_in_charts_is_drawn_in_a_chinese_font(pages, tmp_path):
+    """With a CJK font installed (.ci/run installs Debian's fonts-wqy-zenhei), 中卫 and 宁夏 in the chart
+    font of the run report are drawn 1 em wide each, not as missing-glyph boxes (0.6 em in DejaVu Sans).
+    Looked at in the screenshot too: the map's 中卫, 北京, 和林格尔 are real glyphs."""
+    browser = _browser()
+    fonts = _cjk_fonts()
+    if not fonts:
+        pytest.skip("no font with Chinese glyphs installed (fc-list :lang=zh is empty; .ci/run installs "
+                    "fonts-wqy-zenhei with apt-get, it could not here)")
+    check, _ = _check(browser, pages["run"], tmp_path)
+    assert abs(check["cjk_em"] - 1.0) < 0.05, (check, fonts)
+    assert abs(check["cjk_em"] - check["missing_em"]) > 0.1, (check, fonts)

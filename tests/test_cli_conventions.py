@@ -29,28 +29,9 @@ def test_run_json_is_the_summary_and_no_solver_banner(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "HiGHS" not in result.stdout and "HiGHS" not in result.stderr
     assert "Copyright" not in result.stdout + result.stderr
-    assert "building and solving" not in result.stderr and "\r" not in result.stderr  # no terminal
+    assert "suandian run:" not in result.stderr and "\r" not in result.stderr  # no terminal: no progress
     summary = json.loads(result.stdout)
     assert {"coordinated", "baseline", "gains"} <= summary.keys()
-
-
-def test_progress_on_a_terminal_goes_to_stderr_only(tmp_path, capsys, monkeypatch):
-    """On a terminal the phases (reading, building and solving, writing) and elapsed time are shown on
-    one rewritten stderr line that is cleared before the command's own output."""
-    import io
-
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
-    terminal = Terminal()
-    monkeypatch.setattr(sys, "stderr", terminal)
-    assert main(["run", "--no-attribution", "--out", str(tmp_path / "out")]) == 0, terminal.getvalue()
-    shown = terminal.getvalue()
-    for phase in ("reading", "building and solving", "writing"):
-        assert f"suandian run: {phase}, " in shown, shown
-    assert " s in all)" in shown
-    assert "suandian run:" not in capsys.readouterr().out
 
 
 def test_version(capsys):

@@ -13,7 +13,8 @@ import html
 import io
 import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import matplotlib
@@ -36,9 +37,13 @@ HUB_PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
                "#bcbd22", "#7f7f7f")
 """Hub colours in scenario order (:func:`hub_colours`), the same hub in the same colour in every chart."""
 FONT_STACK = ('system-ui, -apple-system, "Segoe UI", "Noto Sans", "DejaVu Sans", "Noto Sans CJK SC", '
-              '"Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", '
-              '"WenQuanYi Micro Hei", "WenQuanYi Zen Hei", sans-serif')
-"""The fonts of the page and of chart text, Latin first, then the common Simplified Chinese fonts."""
+              '"Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN", "Microsoft YaHei", "PingFang SC", '
+              '"Hiragino Sans GB", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "SimHei", sans-serif')
+"""The fonts of the page and of chart text, Latin first, then the common Simplified Chinese fonts by their
+family names: Noto/Source Han (Linux, Google), Microsoft YaHei and SimHei (Windows), PingFang and
+Hiragino (macOS), WenQuanYi (Debian's fonts-wqy-*). Checked in headless Chromium with
+fonts-wqy-zenhei: 中卫 is drawn 1 em wide, not as the 0.6 em missing-glyph box
+(tests/test_browser.py)."""
 
 CSS = """
 body { font-family: FONTS; margin: 2em auto; max-width: 1150px; color: #1a1a1a; padding: 0 1em; }
@@ -135,10 +140,7 @@ def svg(figure: Figure, prefix: str, *, tight: bool = False) -> str:
         Crop the figure to its content (for figures without a constrained layout).
     """
     buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "none"}), warnings.catch_warnings():
-        # text as <text>, drawn in the page's fonts: matplotlib lays out Chinese without a CJK font of its
-        # own (widths estimated) and says so; the browser draws it in FONT_STACK
-        warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
+    with matplotlib.rc_context({"svg.fonttype": "none"}), browser_fonts():  # text as <text>
         figure.savefig(buffer, format="svg", bbox_inches="tight" if tight else None,
                        metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     text = _SVG_NAMESPACES.sub("", _SVG_PREAMBLE.sub("", buffer.getvalue(), count=1))
@@ -146,6 +148,17 @@ def svg(figure: Figure, prefix: str, *, tight: bool = False) -> str:
     text = re.sub(r'id="', f'id="{prefix}-', text)
     text = re.sub(r"url\(#", f"url(#{prefix}-", text)
     return re.sub(r'href="#', f'href="#{prefix}-', text)
+
+
+@contextmanager
+def browser_fonts() -> Iterator[None]:
+    """Lay out chart text for the browser's fonts: matplotlib has no CJK font of its own, measures a
+    Chinese character as its missing-glyph box (1.17 em in DejaVu Sans, wider than the 1 em of a CJK
+    font) and warns so for each; here it stays silent, since the browser draws the text in
+    :data:`FONT_STACK`."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
+        yield
 
 
 def hub_colours(hubs: Iterable[str]) -> dict[str, str]:

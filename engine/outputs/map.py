@@ -11,12 +11,14 @@ import math
 
 import numpy as np
 import pandas as pd
+from matplotlib.colorbar import Colorbar
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
 from engine.inputs.scenario import Scenario
 from engine.model.network import TB_PER_GBPS_HOUR
 from engine.outputs.html import COLOURS, hub_label, svg
+from engine.outputs.labels import LabelPlacer
 from engine.schedule import Schedule
 from engine.studies.result import StudyResult
 from weather.catalogue import load_catalogue
@@ -73,8 +75,14 @@ def hub_positions(hubs: list[str]) -> dict[str, tuple[float, float]]:
     return {hub: (catalogue[hub].lon, catalogue[hub].lat) for hub in hubs if hub in catalogue}
 
 
-def _draw_links(axis, links: pd.DataFrame, positions: dict) -> None:
-    """An arrow per link between placed hubs, width by work moved, labelled MWh and utilisation."""
+LABEL_BOX = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75}
+"""The white backing of map labels, so that an arrow under one does not hide it."""
+
+
+def _draw_links(axis, links: pd.DataFrame, positions: dict) -> tuple[list, list[str]]:
+    """An arrow per link between placed hubs, width by work moved; returns the middle of each arrow
+    (lon, lat) [deg] and its label (MWh and utilisation), placed later with the hubs' labels."""
+    middles, texts = [], []
     largest = max(float(links["moved_it_mwh"].to_numpy().max(initial=0.0)), 1e-9)
     for row in links.itertuples(index=False):
         if row[0] not in positions or row[1] not in positions:
@@ -85,17 +93,24 @@ def _draw_links(axis, links: pd.DataFrame, positions: dict) -> None:
             "arrowstyle": "-|>", "shrinkA": 12, "shrinkB": 12, "connectionstyle": "arc3,rad=0.15",
             "color": COLOURS["wind"] if moved else "#b8b8b8", "linestyle": "-" if moved else "--",
             "linewidth": 1.0 + 4.0 * row.moved_it_mwh / largest})
-        step = end - start  # the label at the middle of matplotlib's arc3 curve
-        middle = start + 0.5 * step + 0.075 * np.array([step[1], -step[0]])
-        axis.text(*middle, f"{row.moved_it_mwh:,.0f} MWh\n{row.mean_utilisation:.0%} mean, "
-                  f"{row.peak_utilisation:.0%} peak of {row.gbps:g} Gbit/s", fontsize=7, ha="center",
-                  va="center", zorder=4, bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none",
-                                               "alpha": 0.8})
+        step = end - start  # the middle of matplotlib's arc3 curve
+        middles.append(tuple(start + 0.5 * step + 0.075 * np.array([step[1], -step[0]])))
+        texts.append(f"{row.moved_it_mwh:,.0f} MWh\n{row.mean_utilisation:.0%} mean, "
+                     f"{row.peak_utilisation:.0%} peak of {row.gbps:g} Gbit/s")
+    return middles, texts
 
 
 def hub_map(result: StudyResult, policy: str | None = None) -> str | None:
+    """The hubs on a longitude/latitude map (:func:`hub_figure`) as inline SVG; ``None`` when no hub of the
+    scenario is in the catalogue."""
+    figure = hub_figure(result, policy)
+    return None if figure is None else svg(figure, "map", tight=True)
+
+
+def hub_figure(result: StudyResult, policy: str | None = None) -> Figure | None:
     """The hubs on a longitude/latitude map: marker area by mean IT load, colour by green share, arrows for
-    the work moved along each link with its MWh and utilisation.
+    the work moved along each link with its MWh and utilisation; no label overlaps another, a marker or
+    the axes' decorations (:class:`engine.outputs.labels.LabelPlacer`).
 
     Parameters
     ----------
@@ -106,8 +121,8 @@ def hub_map(result: StudyResult, policy: str | None = None) -> str | None:
 
     Returns
     -------
-    str or None
-        Inline SVG; ``None`` when no hub of the scenario is in the catalogue.
+    matplotlib.figure.Figure or None
+        The map; ``None`` when no hub of the scenario is in the catalogue.
     """
     scenario = result.scenario
     policy = policy or result.primary
@@ -115,31 +130,45 @@ def hub_map(result: StudyResult, policy: str | None = None) -> str | None:
     if not positions:
         return None
     per_hub = result.metrics(policy, by="hub")
-    hours = len(scenario.index) * scenario.step_hours
-    it_mw = per_hub["it_energy_mwh"] / hours
-    figure = Figure(figsize=(8, 5.5))
-    axis = figure.subplots()
+    it_mw = per_hub["it_energy_mwh"] / (len(scenario.index) * scenario.step_hours)
     placed = list(positions)
+    figure = Figure(figsize=(8 * _map_scale(len(placed)), 5.5 * _map_scale(len(placed))))
+    axis = figure.subplots()
     lon, lat = (np.array([positions[hub][k] for hub in placed]) for k in (0, 1))
-    norm = Normalize(0.0, 100.0)
-    points = axis.scatter(lon, lat, s=80 + 1200 * (it_mw[placed] / max(it_mw.max(), 1e-9)).to_numpy(),
-                          c=per_hub.loc[placed, "green_share_hourly"].to_numpy() * 100, cmap=GREEN_MAP,
-                          norm=norm, edgecolors=COLOURS["facility"], linewidths=0.8, zorder=3)
-    for hub, x, y in zip(placed, lon, lat, strict=True):
-        axis.annotate(f"{hub_label(hub)}\n{it_mw[hub]:,.1f} MW IT, "
-                      f"{per_hub.loc[hub, 'green_share_hourly']:.0%} green", (x, y), xytext=(0, -16),
-                      textcoords="offset points", ha="center", va="top", fontsize=8, zorder=5)
-    _draw_links(axis, link_flows(scenario, result.schedules[policy]), positions)
+    areas = 80 + 1200 * (it_mw[placed] / max(it_mw.max(), 1e-9)).to_numpy()
+    points = axis.scatter(lon, lat, s=areas, c=per_hub.loc[placed, "green_share_hourly"].to_numpy() * 100,
+                          cmap=GREEN_MAP, norm=Normalize(0.0, 100.0), edgecolors=COLOURS["facility"],
+                          linewidths=0.8, zorder=3)
+    middles, link_texts = _draw_links(axis, link_flows(scenario, result.schedules[policy]), positions)
+    colour_bar = _frame(axis, figure, points, float(lat.mean()))
+    missing = [hub for hub in scenario.hubs if hub not in positions]
+    note = f"; not in the catalogue, so not placed: {', '.join(missing)}" if missing else ""
+    title = axis.set_title(f"Hubs and the work moved, {policy.replace('_', ' ')} (marker area: mean IT load; "
+                   f"arrows: work run away from its origin){note}", fontsize=9, loc="left")
+    texts = [f"{hub_label(hub)}\n{it_mw[hub]:,.1f} MW IT, {per_hub.loc[hub, 'green_share_hourly']:.0%} green"
+             for hub in placed]
+    hubs, radii_pt = list(zip(lon, lat, strict=True)), list(np.sqrt(areas) / 2)  # s is an area [pt^2]
+    placer = LabelPlacer(axis, avoid=[title, colour_bar.ax])
+    placer.avoid_markers(hubs, radii_pt)
+    placer.place(middles, [0.0] * len(middles), link_texts, fontsize=7, zorder=4, bbox=LABEL_BOX)
+    placer.place(hubs, radii_pt, texts, fontsize=8, zorder=5, bbox=LABEL_BOX)
+    return figure
+
+
+def _map_scale(hubs: int) -> float:
+    """How much larger than 8 x 5.5 in the map is drawn for ``hubs`` hubs, text at the same size: room
+    for the labels of many hubs (1 up to 6 hubs, 1.5 from 14: the whole catalogue) [-]."""
+    return float(np.clip(math.sqrt(hubs / 6.0), 1.0, 1.5))
+
+
+def _frame(axis, figure: Figure, points, mean_lat: float) -> Colorbar:
+    """Margins, equal-distance aspect at the mean latitude, axis labels, grid; returns the colour bar."""
     axis.margins(0.25)
-    axis.set_aspect(1.0 / math.cos(math.radians(float(lat.mean()))), adjustable="datalim")
+    axis.set_aspect(1.0 / math.cos(math.radians(mean_lat)), adjustable="datalim")
     axis.set_xlabel("longitude [°E]", fontsize=8)
     axis.set_ylabel("latitude [°N]", fontsize=8)
     axis.tick_params(labelsize=7)
     axis.grid(alpha=0.25)
-    figure.colorbar(points, ax=axis, shrink=0.7, label="green share, hourly matched [%]").ax.tick_params(
-        labelsize=7)
-    missing = [hub for hub in scenario.hubs if hub not in positions]
-    note = f"; not in the catalogue, so not placed: {', '.join(missing)}" if missing else ""
-    axis.set_title(f"Hubs and the work moved, {policy.replace('_', ' ')} (marker area: mean IT load; "
-                   f"arrows: work run away from its origin){note}", fontsize=9, loc="left")
-    return svg(figure, "map", tight=True)
+    colour_bar = figure.colorbar(points, ax=axis, shrink=0.7, label="green share, hourly matched [%]")
+    colour_bar.ax.tick_params(labelsize=7)
+    return colour_bar

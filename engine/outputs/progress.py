@@ -1,4 +1,4 @@
-"""A progress line for the command line: the phase of a command (reading, building and solving, writing)
+"""A progress line for the command line: the phase of a command (reading, building, solving, writing)
 and the time it has taken, on one line of stderr that is rewritten every half second.
 
 Silent unless stderr is a terminal (or ``force=True``): piped or redirected output, ``--json`` consumers
@@ -8,8 +8,11 @@ prints afterwards starts on a clean line::
     with Progress("plan") as progress:
         with progress.phase("reading"):
             scenario = load_scenario(path)
-        with progress.phase("building and solving"):
-            result = size(scenario)
+        with progress.phase("building"):
+            result = size(scenario, phases=progress.enter)
+
+A study moves the line on through its own phases (``building``, ``solving``, ...) by calling
+:meth:`Progress.enter` (:data:`engine.studies.phases.Phases`).
 """
 
 from __future__ import annotations
@@ -68,9 +71,7 @@ class Progress:
     def phase(self, name: str) -> Iterator[None]:
         """Show ``name`` as the current phase while the block runs; after it the line is cleared, so what
         is printed between phases stands on a line of its own."""
-        with self._lock:
-            self._phase, self._detail, self._phase_started = name, "", time.monotonic()
-        self._write()
+        self.enter(name)
         try:
             yield
         finally:
@@ -79,6 +80,13 @@ class Progress:
             if self.enabled:
                 self._emit(CLEAR_LINE)
 
+    def enter(self, name: str) -> None:
+        """Show ``name`` as the current phase from now on, its time counted from zero (the
+        :data:`~engine.studies.phases.Phases` callback of a study, inside a :meth:`phase` block)."""
+        with self._lock:
+            self._phase, self._detail, self._phase_started = name, "", time.monotonic()
+        self._write()
+
     def step(self, done: int, total: int, unit: str = "day") -> None:
         """A count within the phase, e.g. ``day 3 of 14`` (the callback of a rolling operation)."""
         with self._lock:
@@ -86,7 +94,7 @@ class Progress:
         self._write()
 
     def line(self) -> str:
-        """The progress line: ``"suandian run: building and solving, 12 s (15 s in all)"``."""
+        """The progress line: ``"suandian run: solving, 12 s (15 s in all)"``."""
         now = time.monotonic()
         with self._lock:
             detail = f", {self._detail}" if self._detail else ""

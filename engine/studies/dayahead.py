@@ -46,6 +46,7 @@ from engine.studies.operate import (
     default_lookahead_hours,
     forecast_window,
 )
+from engine.studies.phases import Phases, unobserved
 from weather.forecast import ForecastSet
 
 HOURS_PER_DAY = 24.0
@@ -199,6 +200,7 @@ def day_ahead(
     deadline_buffer_hours: float = DEADLINE_BUFFER_HOURS,
     solver: str = "HIGHS",
     state_source: str = "state",
+    phases: Phases = unobserved,
 ) -> DayAheadPlan:
     """Plan ``date`` from ``state`` on forecasts, with the flexibility offer (module docstring).
 
@@ -224,12 +226,16 @@ def day_ahead(
         HiGHS (the hot-started model) or another installed cvxpy solver.
     state_source : str
         Name of the state in error messages (its file).
+    phases : callable, optional
+        Told ``"building"``, ``"solving"`` and ``"solving the flexibility offer"`` as the plan enters
+        them (:mod:`engine.studies.phases`).
 
     Raises
     ------
     engine.errors.ScenarioError
         Date outside the scenario, or a state that does not fit it.
     """
+    phases("building")
     drained = with_drain(scenario)
     start = day_start(scenario, date)
     state = initial_state(drained, start) if state is None else state
@@ -249,12 +255,14 @@ def day_ahead(
     planner = RollingPlanner(drained, lookahead, buffer)
     renewable = _forecast_kw(drained, forecasts, start, min(lookahead, len(drained.index) - start))
     soc = _soc_vector(drained, state, state_source)
+    phases("solving")
     made = planner.plan(start, renewable, _done_before(drained, state, start, state_source), soc, solver)
     model = planner.model
     prices = marginal_price(model.layout, model.data, model.components).to_numpy()
     flows = {name: np.asarray(values)[:day].copy() for name, values in made.flows.items()}
     flows["firm_it_kw"] = model.data.firm_it_kw[:day].copy()
     flows["renewable_forecast_kw"] = model.data.renewable_kw[:day].copy()
+    phases("solving the flexibility offer")
     offer = Flexibility(model).offer(day)
     frame = _plan_frame(drained, start, flows, prices[:day], offer)
     planned = dataclasses.replace(

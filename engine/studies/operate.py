@@ -72,6 +72,7 @@ from engine.schedule import Schedule, flows_frame, month_fractions, objective_va
 from engine.simulate.baseline import run_baseline
 from engine.simulate.reference import greedy_online, static_west
 from engine.simulate.settle import HubLimits, settle
+from engine.studies.phases import Phases, unobserved
 from engine.studies.result import OperationOutcome, SolverInfo, StudyResult
 from engine.studies.run import equalised_solve
 from weather.catalogue import load_catalogue
@@ -470,7 +471,7 @@ def operate(scenario: Scenario, *, issue_hour: int = 12, lookahead_hours: float 
             replan_hours: float = 24.0, forecast_seed: int = 0, quantile: float | None = None,
             deadline_buffer_hours: float = DEADLINE_BUFFER_HOURS, solver: str = "HIGHS",
             forecasts: Mapping[str, ForecastSet] | None = None, error_model: ForecastErrorModel | None = None,
-            progress: Progress | None = None) -> StudyResult:
+            progress: Progress | None = None, phases: Phases = unobserved) -> StudyResult:
     """Operate a scenario rolling: plan on forecasts, commit, settle on actuals (module docstring).
 
     Parameters
@@ -500,6 +501,9 @@ def operate(scenario: Scenario, *, issue_hour: int = 12, lookahead_hours: float 
         Error levels of the offline forecasts (default: the calibrated Chinese day-ahead levels).
     progress : callable, optional
         ``progress(day, days)`` before each re-plan (the CLI shows it on a terminal).
+    phases : callable, optional
+        Told ``"building"``, ``"solving"`` (the re-plans) and ``"solving the perfect-foresight
+        schedule"`` as the operation enters them (:mod:`engine.studies.phases`).
 
     Returns
     -------
@@ -518,6 +522,7 @@ def operate(scenario: Scenario, *, issue_hour: int = 12, lookahead_hours: float 
     engine.errors.InfeasibleError, engine.errors.SolverError
         The firm load cannot be served, or the perfect-foresight schedule cannot be solved.
     """
+    phases("building")
     drained = with_drain(scenario)
     if lookahead_hours is None:
         lookahead_hours = default_lookahead_hours(scenario, replan_hours)
@@ -530,6 +535,7 @@ def operate(scenario: Scenario, *, issue_hour: int = 12, lookahead_hours: float 
         forecasts = {**offline, **(forecasts or {})}
     planning = _planning_forecasts(forecasts, drained, quantile)
     planner = RollingPlanner(drained, lookahead, buffer)
+    phases("solving")
     rolled = _roll(drained, planner, planning, starts, solver, progress)
     operated = _operated(drained, rolled, planner, solver)
     settings = {"issue_hour": issue_hour, "lookahead_hours": lookahead_hours, "replan_hours": replan_hours,
@@ -538,6 +544,7 @@ def operate(scenario: Scenario, *, issue_hour: int = 12, lookahead_hours: float 
                 "horizon_steps": len(scenario.index),
                 "drain_steps": len(drained.index) - len(scenario.index)}
     end_soc = rolled.settled["battery_soc_kwh"][-1]
+    phases("solving the perfect-foresight schedule")
     schedules = {"operated": operated,
                  "perfect_foresight": equalised_solve(drained, end_soc, solver),
                  "baseline": run_baseline(drained), "static_west": static_west(drained),

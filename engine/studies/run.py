@@ -33,13 +33,15 @@ from engine.schedule import Schedule
 from engine.simulate.baseline import run_baseline
 from engine.simulate.reference import greedy_online, static_west
 from engine.studies.attribution import attribution as attribute
+from engine.studies.phases import Phases, unobserved
 from engine.studies.result import SolverInfo, StudyResult
 
 REFERENCE_RUNNERS = {"static_west": static_west, "greedy_online": greedy_online}
 """The reference policies beside the baseline (as usual), by name (:mod:`engine.simulate.reference`)."""
 
 
-def run(scenario: Scenario, *, solver: str = "HIGHS", attribution: bool = False) -> StudyResult:
+def run(scenario: Scenario, *, solver: str = "HIGHS", attribution: bool = False,
+        phases: Phases = unobserved) -> StudyResult:
     """Solve the coordinated schedule and simulate the reference policies of a scenario.
 
     Parameters
@@ -52,6 +54,9 @@ def run(scenario: Scenario, *, solver: str = "HIGHS", attribution: bool = False)
         Split the gain among temporal shifting, spatial shifting and storage (up to 7 more solves,
         :mod:`engine.studies.attribution`). Default False here, so that sweeps stay one solve per point;
         ``suandian run`` asks for it unless ``--no-attribution``.
+    phases : callable, optional
+        Told ``"building"``, ``"solving"`` and ``"solving the attribution"`` as the run enters them
+        (:mod:`engine.studies.phases`; the CLI shows them on a terminal).
 
     Returns
     -------
@@ -67,18 +72,22 @@ def run(scenario: Scenario, *, solver: str = "HIGHS", attribution: bool = False)
     engine.errors.SolverError
         The solver failed or is not installed.
     """
+    phases("building")
     drained = with_drain(scenario)
     baseline = run_baseline(drained)
     solve = partial(equalised_solve, end_soc_kwh=end_soc_kwh(drained, baseline), solver=solver)
-    coordinated = solve(drained)
+    coordinated = solve(drained, phases=phases)
     schedules = {"coordinated": coordinated, "baseline": baseline}
     schedules.update({name: policy(drained) for name, policy in REFERENCE_RUNNERS.items()})
+    if attribution:
+        phases("solving the attribution")
     split = attribute(drained, coordinated, baseline, solve) if attribution else None
     return StudyResult(kind="run", scenario=drained, schedules=schedules,
                        solver=SolverInfo.of(coordinated), attribution=split)
 
 
-def equalised_solve(scenario: Scenario, end_soc_kwh: np.ndarray, solver: str = "HIGHS") -> Schedule:
+def equalised_solve(scenario: Scenario, end_soc_kwh: np.ndarray, solver: str = "HIGHS",
+                    phases: Phases = unobserved) -> Schedule:
     """The one-shot coordinated schedule, ending with at least the battery state ``end_soc_kwh``.
 
     Equalises the end-of-horizon battery state with another schedule (as usual in a run, the operated
@@ -93,6 +102,8 @@ def equalised_solve(scenario: Scenario, end_soc_kwh: np.ndarray, solver: str = "
         ``(hubs,)`` state of charge to end with at least [kWh] (battery hubs are read).
     solver : str
         Installed cvxpy solver.
+    phases : callable, optional
+        Told ``"solving"`` once the LP is built (:mod:`engine.studies.phases`).
 
     Raises
     ------
@@ -103,6 +114,7 @@ def equalised_solve(scenario: Scenario, end_soc_kwh: np.ndarray, solver: str = "
     data = scenario_data(scenario)
     batteries = [i for i, h in enumerate(scenario.hubs.values()) if h.battery is not None]
     model.update(dataclasses.replace(data, final_soc_kwh=np.asarray(end_soc_kwh, dtype=float)[batteries]))
+    phases("solving")
     try:
         return model.solve(solver)
     except InfeasibleError:

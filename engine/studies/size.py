@@ -43,6 +43,7 @@ from engine.metrics import statistics
 from engine.model import CoSchedulingModel, Sizing
 from engine.schedule import Schedule
 from engine.simulate.baseline import run_baseline
+from engine.studies.phases import Phases, unobserved
 from engine.studies.result import SizingOutcome, SolverInfo, StudyResult
 from weather.catalogue import load_catalogue
 
@@ -207,7 +208,7 @@ def _sizing_outcome(scenario: Scenario, settings: PlanSettings, chosen_kw: Mappi
                          horizon_hours=horizon_hours, unit_costs=dict(settings.costs))
 
 
-def size(scenario: Scenario, *, solver: str = "HIGHS") -> StudyResult:
+def size(scenario: Scenario, *, solver: str = "HIGHS", phases: Phases = unobserved) -> StudyResult:
     """Choose the capacities of a scenario's ``[plan]`` table and their operation at least total cost.
 
     Parameters
@@ -216,6 +217,8 @@ def size(scenario: Scenario, *, solver: str = "HIGHS") -> StudyResult:
         A scenario with a ``[plan]`` table and ``objective.minimize = "cost"``.
     solver : str
         An installed cvxpy solver (default HiGHS).
+    phases : callable, optional
+        Told ``"building"`` and ``"solving"`` as the sizing enters them (:mod:`engine.studies.phases`).
 
     Returns
     -------
@@ -234,16 +237,18 @@ def size(scenario: Scenario, *, solver: str = "HIGHS") -> StudyResult:
     engine.errors.SolverError
         The solver failed or is not installed.
     """
-    return _size(scenario, solver, year_floors=False)
+    return _size(scenario, solver, year_floors=False, phases=phases)
 
 
-def _size(scenario: Scenario, solver: str, year_floors: bool) -> StudyResult:
+def _size(scenario: Scenario, solver: str, year_floors: bool, phases: Phases = unobserved) -> StudyResult:
     """:func:`size`, with the target in every calendar year as well when ``year_floors``."""
+    phases("building")
     settings = plan_settings(scenario)
     planning = _planning_scenario(scenario, settings)
     periods = {str(year): rows for year, rows in _year_slices(planning)} if year_floors else None
     model = CoSchedulingModel(planning, sizing=_sizing(scenario, planning, settings),
                               green_floor_periods=periods)
+    phases("solving")
     schedule = model.solve(solver=solver)
     outcome = _sizing_outcome(scenario, settings, model.sized_capacities(),
                               statistics(planning, schedule, by="total"))
@@ -467,7 +472,7 @@ def _design_scenario(scenario: Scenario, result: StudyResult) -> Scenario:
     return dataclasses.replace(scenario, hubs=hubs, objective=objective, plan=None)
 
 
-def size_across_years(scenario: Scenario, *, solver: str = "HIGHS") -> YearsPlan:
+def size_across_years(scenario: Scenario, *, solver: str = "HIGHS", phases: Phases = unobserved) -> YearsPlan:
     """One design for ``plan.years`` weather years, scored on them and on ``plan.out_of_sample_years``.
 
     The sizing LP of :func:`size` runs on all the years as one horizon (the monolithic LP: capacities
@@ -482,6 +487,9 @@ def size_across_years(scenario: Scenario, *, solver: str = "HIGHS") -> YearsPlan
         typical weather.
     solver : str
         An installed cvxpy solver (default HiGHS).
+    phases : callable, optional
+        Told ``"building"``, ``"solving"`` and ``"solving the out-of-sample years"`` as the plan enters
+        them (:mod:`engine.studies.phases`).
 
     Returns
     -------
@@ -497,12 +505,13 @@ def size_across_years(scenario: Scenario, *, solver: str = "HIGHS") -> YearsPlan
     """
     settings = plan_settings(scenario)
     sized = years_scenario(scenario, 0, settings.years)
-    result = _size(sized, solver, year_floors=settings.target == "every_year")
+    result = _size(sized, solver, year_floors=settings.target == "every_year", phases=phases)
     annual = result.sizing.costs_cny["capacity"] / settings.years
     figures = [year_figures(sized, result.schedules["coordinated"], annual, "sized")]
     if settings.out_of_sample_years:
         later = years_scenario(_design_scenario(scenario, result), settings.years,
                                settings.out_of_sample_years)
+        phases("solving the out-of-sample years")
         operated = CoSchedulingModel(later).solve(solver=solver)
         figures.append(year_figures(later, operated, annual, "out_of_sample"))
     return YearsPlan(result=result, years=pd.concat(figures, ignore_index=True), target=settings.target)

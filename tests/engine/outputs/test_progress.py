@@ -19,7 +19,7 @@ def test_silent_when_the_stream_is_not_a_terminal():
     stream = io.StringIO()
     with Progress("run", stream, interval=0.01) as progress:
         assert not progress.enabled
-        with progress.phase("building and solving"):
+        with progress.phase("solving"):
             progress.step(1, 3)
             time.sleep(0.05)
     assert stream.getvalue() == ""
@@ -31,13 +31,13 @@ def test_writes_phase_and_elapsed_time_on_a_terminal_and_clears_the_line():
         assert progress.enabled
         with progress.phase("reading"):
             pass
-        with progress.phase("building and solving"):
+        with progress.phase("solving"):
             progress.step(2, 14)
             time.sleep(0.05)
     text = stream.getvalue()
     assert "suandian plan: reading, 0 s (0 s in all)" in text
-    assert "suandian plan: building and solving, day 2 of 14, " in text
-    assert text.count("building and solving") >= 2  # rewritten while the phase runs
+    assert "suandian plan: solving, day 2 of 14, " in text
+    assert text.count("solving") >= 2  # rewritten while the phase runs
     assert text.endswith(CLEAR_LINE) and "\n" not in text
 
 
@@ -59,3 +59,15 @@ def test_a_closed_stream_turns_it_off():
     with progress, progress.phase("reading"):
         pass
     assert not progress.enabled
+
+
+def test_a_study_moves_the_phase_on_and_its_time_restarts():
+    stream = Terminal()
+    with Progress("run", stream, interval=10.0) as progress, progress.phase("building"):
+        time.sleep(1.1)
+        progress.step(1, 2)
+        progress.enter("solving")
+        assert progress.line().startswith("suandian run: solving, 0 s (1 s in all)")
+    text = stream.getvalue()
+    assert "suandian run: building, 1 s (1 s in all), day 1 of 2" not in text  # detail ends with the phase
+    assert text.index("suandian run: building") < text.index("suandian run: solving, 0 s")
