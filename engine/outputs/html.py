@@ -130,6 +130,9 @@ def table(head: Sequence[str], rows: Iterable[Sequence[object]], *, text_columns
 def svg(figure: Figure, prefix: str, *, tight: bool = False) -> str:
     """A figure as inline SVG: no XML preamble, no namespace URLs, short decimals, ids made unique.
 
+    The same figure gives the same bytes on every run: matplotlib's element ids are hashed with a fixed
+    salt (``svg.hashsalt``; by default it salts them randomly).
+
     Parameters
     ----------
     figure : matplotlib.figure.Figure
@@ -140,7 +143,8 @@ def svg(figure: Figure, prefix: str, *, tight: bool = False) -> str:
         Crop the figure to its content (for figures without a constrained layout).
     """
     buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "none"}), browser_fonts():  # text as <text>
+    with matplotlib.rc_context({"svg.fonttype": "none",  # text as <text>
+                                "svg.hashsalt": prefix}), browser_fonts():
         figure.savefig(buffer, format="svg", bbox_inches="tight" if tight else None,
                        metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     text = _SVG_NAMESPACES.sub("", _SVG_PREAMBLE.sub("", buffer.getvalue(), count=1))

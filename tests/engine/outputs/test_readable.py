@@ -67,3 +67,16 @@ def test_a_change_that_rounds_to_zero_has_no_minus_sign():
     assert format_value("deadline_met_share", -1e-12, signed=True) == "+0.0 pp"
     assert format_value("carbon_t", -11_677.2, signed=True) == "-11,677"
     assert format_value("cost_cny", -0.001) == "0.00"
+
+
+def test_the_same_figure_gives_the_same_svg_bytes():
+    def clipped_chart() -> str:
+        figure = Figure(figsize=(3, 2))
+        axes = figure.subplots()
+        axes.plot([0, 1, 2], [1.0, 3.0, 2.0])
+        axes.fill_between([0, 1, 2], 0.0, [1.0, 3.0, 2.0])
+        return svg(figure, "same")
+
+    first = clipped_chart()
+    assert "clip-path" in first
+    assert clipped_chart() == first
