@@ -39,7 +39,8 @@ REFERENCE_RUNNERS = {"static_west": static_west, "greedy_online": greedy_online}
 """The reference policies beside the baseline (as usual), by name (:mod:`engine.simulate.reference`)."""
 
 
-def run(scenario: Scenario, *, solver: str = "HIGHS", attribution: bool = False) -> StudyResult:
+def run(scenario: Scenario, *, solver: str = "HIGHS", attribution: bool = False,
+        workers: int = 1) -> StudyResult:
     """Solve the coordinated schedule and simulate the reference policies of a scenario.
 
     Parameters
@@ -52,6 +53,9 @@ def run(scenario: Scenario, *, solver: str = "HIGHS", attribution: bool = False)
         Split the gain among temporal shifting, spatial shifting and storage (up to 7 more solves,
         :mod:`engine.studies.attribution`). Default False here, so that sweeps stay one solve per point;
         ``suandian run`` asks for it unless ``--no-attribution``.
+    workers : int
+        Solve the attribution's solves in parallel on a local Dask cluster of this many workers (one
+        thread each); 1 (default): one after another. Same numbers either way.
 
     Returns
     -------
@@ -73,7 +77,7 @@ def run(scenario: Scenario, *, solver: str = "HIGHS", attribution: bool = False)
     coordinated = solve(drained)
     schedules = {"coordinated": coordinated, "baseline": baseline}
     schedules.update({name: policy(drained) for name, policy in REFERENCE_RUNNERS.items()})
-    split = attribute(drained, coordinated, baseline, solve) if attribution else None
+    split = attribute(drained, coordinated, baseline, solve, workers=workers) if attribution else None
     return StudyResult(kind="run", scenario=drained, schedules=schedules,
                        solver=SolverInfo.of(coordinated), attribution=split)
 
