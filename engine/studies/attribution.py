@@ -31,6 +31,7 @@ import itertools
 import math
 import time
 from collections.abc import Callable
+from functools import partial
 
 import pandas as pd
 
@@ -44,6 +45,8 @@ LEVERS = ("temporal", "spatial", "storage")
 """The levers, in the order of ``summary.json``."""
 ATTRIBUTED = ("carbon_t", "carbon_marginal_t", "cost_cny", "green_share_hourly")
 """The metrics split among the levers."""
+Outcome = Schedule | InfeasibleError | SolverError
+"""What one lever-off solve gives: its schedule, or the error that made it fail."""
 
 
 def present_levers(scenario: Scenario) -> tuple[str, ...]:
@@ -135,24 +138,27 @@ def attribution(scenario: Scenario, coordinated: Schedule, baseline: Schedule,
 
 
 def _solve_all(solve: Callable[[Scenario], Schedule], variants: list[Scenario],
-               workers: int) -> list[Schedule | InfeasibleError | SolverError]:
-    """Each variant's schedule, in order, or the error its solve raised (serial: up to the first error).
+               workers: int) -> list[Outcome]:
+    """Each variant's schedule or error, in order (serial: up to the first error).
 
-    With ``workers > 1`` the solves run as tasks of a local Dask cluster; a task re-raises its error
-    here, where it is caught like a serial solve's.
+    With ``workers > 1`` every solve runs as a task of a local Dask cluster, to its end.
     """
-    outcomes: list[Schedule | InfeasibleError | SolverError] = []
-    if workers <= 1:
-        for variant in variants:
-            try:
-                outcomes.append(solve(variant))
-            except (InfeasibleError, SolverError) as error:
-                return [*outcomes, error]
-        return outcomes
-    with dask_client(None, workers, len(variants)) as client:
-        for future in client.map(solve, variants, pure=False):
-            try:
-                outcomes.append(future.result())
-            except (InfeasibleError, SolverError) as error:
-                outcomes.append(error)
+    attempt = partial(_attempt, solve)
+    if workers > 1:
+        with dask_client(None, workers, len(variants)) as client:
+            return client.gather(client.map(attempt, variants, pure=False))
+    outcomes: list[Outcome] = []
+    for variant in variants:
+        outcomes.append(attempt(variant))
+        if isinstance(outcomes[-1], Exception):
+            break
     return outcomes
+
+
+def _attempt(solve: Callable[[Scenario], Schedule], variant: Scenario) -> Outcome:
+    """The variant's schedule, or the error its solve raised: returned, not raised, so that a worker
+    does not log an expected failure as a crash."""
+    try:
+        return solve(variant)
+    except (InfeasibleError, SolverError) as error:
+        return error

@@ -95,14 +95,17 @@ def test_parallel_solves_give_the_serial_numbers():
         assert parallel[key] == serial[key]
 
 
-def test_an_infeasible_lever_off_solve_makes_the_attribution_unavailable_in_both_paths():
-    """100 kW arriving at a hub that imports at most 60 kW: fine over its 2-h deadline, infeasible in
-    its arrival step (temporal off); it cannot move (no spatial lever)."""
+def test_an_infeasible_lever_off_solve_makes_the_attribution_unavailable_in_both_paths(capfd):
+    """100 kW arriving at a hub that imports at most 60 kW, with a small battery: fine over its 2-h
+    deadline, infeasible in its arrival step with the battery off too (temporal and storage off); it
+    cannot move (no spatial lever). No worker logs the expected failure as a crash."""
     idx = time_index(2)
     work = workload("job", "e", idx, [100.0, 0.0], 2)
-    s = scenario(idx, [hub("e", idx, grid_import_kw=60.0)], [work])
+    battery = Battery(energy_kwh=10.0, power_kw=5.0, initial_soc=0.0)
+    s = scenario(idx, [hub("e", idx, grid_import_kw=60.0, battery=battery)], [work])
     coordinated, baseline = solve(s), run_baseline(s)
     serial = attribution(s, coordinated, baseline, solve)
     parallel = attribution(s, coordinated, baseline, solve, workers=2)
     assert serial["status"] == "unavailable" and "levers on []" in serial["reason"]
     assert parallel == serial
+    assert "Compute Failed" not in capfd.readouterr().err
