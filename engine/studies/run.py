@@ -55,7 +55,8 @@ def run(scenario: Scenario, *, solver: str = "HIGHS", attribution: bool = False,
         ``suandian run`` asks for it unless ``--no-attribution``.
     workers : int
         Solve the attribution's solves in parallel on a local Dask cluster of this many workers (one
-        thread each); 1 (default): one after another. Same numbers either way.
+        process and thread each; a script calling this needs the ``if __name__ == "__main__":`` guard,
+        as the workers are spawned); 1 (default): one after another. Same numbers either way.
 
     Returns
     -------
