@@ -276,7 +276,7 @@ def _run(args: argparse.Namespace) -> None:
         _print_weather_notes(args.command, scenario)
         with progress.phase("building"):
             result = run(scenario, solver=args.solver, attribution=not args.no_attribution,
-                         phases=progress.enter)
+                         workers=args.workers, phases=progress.enter)
         with progress.phase("writing"):
             paths = write_outputs(result, args.out, command=args.command, arguments=_arguments(args),
                                   inputs=inputs)
@@ -658,6 +658,9 @@ def _study_commands(commands: argparse._SubParsersAction) -> None:
     run.add_argument("--no-attribution", action="store_true",
                      help="skip the split of the gain among temporal and spatial shifting and storage "
                      "(7 more solves)")
+    run.add_argument("--workers", type=int, default=1,
+                     help="local Dask workers, one thread each, for the attribution's solves "
+                     "(default 1: one after another)")
     _json_argument(run, "summary.json")
     run.set_defaults(handler=_run)
 

@@ -56,3 +56,16 @@ def test_invalid_scenario_is_one_line_and_exit_2(tmp_path, capsys):
 def test_default_scenario_is_the_bundled_example():
     assert DEFAULT_SCENARIO.is_file()
     assert DEFAULT_SCENARIO.name == "default_scenario.toml"
+
+
+def test_run_with_workers_solves_the_attribution_in_parallel_to_the_same_numbers(tmp_path):
+    scenario = tmp_path / "small.toml"
+    scenario.write_text(SMALL_SCENARIO, encoding="utf-8")
+    records = {}
+    for workers in ("1", "2"):
+        out = tmp_path / f"out-{workers}"
+        assert main(["run", str(scenario), "--out", str(out), "--workers", workers]) == 0
+        records[workers] = json.loads((out / "summary.json").read_text(encoding="utf-8"))["attribution"]
+    assert records["1"]["workers"] == 1 and records["2"]["workers"] == 2
+    for key in ("present", "total", "parts", "rules"):
+        assert records["2"][key] == records["1"][key]

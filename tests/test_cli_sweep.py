@@ -45,9 +45,9 @@ def test_sweep_command_writes_the_table_and_report_and_reuses_points(tmp_path, c
 def test_sweep_on_a_process_cluster_listens_on_localhost_only(tmp_path):
     import psutil
 
-    from engine.studies.sweep import _dask_client
+    from engine.studies.cluster import dask_client
 
-    with _dask_client(None, 1, 1, True, "auto"):
+    with dask_client(None, 1, 1, True, "auto"):
         processes = [psutil.Process(), *psutil.Process().children(recursive=True)]
         listening = {connection.laddr.ip for process in processes
                      for connection in process.net_connections(kind="inet") if connection.status == "LISTEN"}

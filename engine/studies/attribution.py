@@ -19,6 +19,9 @@ runs on the self-consumption rule, the LP's without storage is idle; export agai
 ``sum_i phi_i + rules = coordinated - as_usual`` exactly. A lever the scenario does not have (no
 battery; no workload that may move; deadlines of one step already) changes nothing when switched off,
 so its Shapley value is exactly 0 (the same solve is reused).
+
+The solves are independent: with ``workers > 1`` they run in parallel on a local Dask cluster
+(:mod:`engine.studies.cluster`), each the same LP as in the serial path, so the numbers are the same.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import itertools
 import math
 import time
 from collections.abc import Callable
+from functools import partial
 
 import pandas as pd
 
@@ -35,11 +39,14 @@ from engine.errors import InfeasibleError, SolverError
 from engine.inputs.scenario import Scenario
 from engine.metrics import statistics
 from engine.schedule import Schedule
+from engine.studies.cluster import dask_client
 
 LEVERS = ("temporal", "spatial", "storage")
 """The levers, in the order of ``summary.json``."""
 ATTRIBUTED = ("carbon_t", "carbon_marginal_t", "cost_cny", "green_share_hourly")
 """The metrics split among the levers."""
+Outcome = Schedule | InfeasibleError | SolverError
+"""What one lever-off solve gives: its schedule, or the error that made it fail."""
 
 
 def present_levers(scenario: Scenario) -> tuple[str, ...]:
@@ -81,7 +88,7 @@ def shapley(values: dict[frozenset[str], pd.Series], levers: tuple[str, ...]) ->
 
 
 def attribution(scenario: Scenario, coordinated: Schedule, baseline: Schedule,
-                solve: Callable[[Scenario], Schedule]) -> dict:
+                solve: Callable[[Scenario], Schedule], workers: int = 1) -> dict:
     """The ``attribution`` block of ``summary.json`` (module docstring).
 
     Parameters
@@ -91,32 +98,34 @@ def attribution(scenario: Scenario, coordinated: Schedule, baseline: Schedule,
     coordinated, baseline : Schedule
         Its coordinated (all levers on) and as-usual schedules.
     solve : callable
-        Solves a scenario into its coordinated schedule (the run's solver).
+        Solves a scenario into its coordinated schedule (the run's solver); picklable when
+        ``workers > 1``.
+    workers : int
+        With more than 1, the solves run in parallel on a local Dask cluster of that many workers
+        (:func:`engine.studies.cluster.dask_client`, never more workers than solves); with 1 (default),
+        one after another here. The numbers are the same either way.
 
     Returns
     -------
     dict
         ``levers``, ``present`` (the levers the scenario has), ``metrics``, ``total`` (coordinated minus
         as usual), ``parts`` (lever -> metric -> Shapley value), ``rules`` (LP with every lever off
-        minus as usual), ``solves`` and ``seconds``; or ``{"status": "unavailable", "reason": ...}``
-        when a solve with a lever off is infeasible (e.g. work that cannot run in its arrival step).
+        minus as usual), ``solves``, ``workers`` (1 when serial) and ``seconds`` [s]; or
+        ``{"status": "unavailable", "reason": ...}`` when a solve with a lever off is infeasible (e.g.
+        work that cannot run in its arrival step).
     """
     started = time.perf_counter()
     present = present_levers(scenario)
-    values: dict[frozenset[str], pd.Series] = {}
-    solves = 0
-    for size in range(len(present) + 1):
-        for subset in itertools.combinations(present, size):
-            on = frozenset(subset)
-            if on == frozenset(present):
-                schedule = coordinated
-            else:
-                try:
-                    schedule = solve(without(scenario, frozenset(LEVERS) - on))
-                except (InfeasibleError, SolverError) as error:
-                    return {"status": "unavailable", "reason": f"levers on {sorted(on)}: {error}"}
-                solves += 1
-            values[on] = statistics(scenario, schedule)[list(ATTRIBUTED)]
+    subsets = [frozenset(subset) for size in range(len(present))
+               for subset in itertools.combinations(present, size)]
+    variants = [without(scenario, frozenset(LEVERS) - on) for on in subsets]
+    parallel = workers > 1 and len(variants) > 1
+    schedules = _solve_all(solve, variants, workers if parallel else 1)
+    for on, schedule in zip(subsets, schedules, strict=False):
+        if isinstance(schedule, Exception):
+            return {"status": "unavailable", "reason": f"levers on {sorted(on)}: {schedule}"}
+    values = {on: statistics(scenario, schedule)[list(ATTRIBUTED)]
+              for on, schedule in zip([*subsets, frozenset(present)], [*schedules, coordinated], strict=True)}
     parts = shapley(values, present)
     as_usual = statistics(scenario, baseline)[list(ATTRIBUTED)]
     record = {lever: {m: float(parts[lever][m]) if lever in parts else 0.0 for m in ATTRIBUTED}
@@ -124,4 +133,32 @@ def attribution(scenario: Scenario, coordinated: Schedule, baseline: Schedule,
     return {"status": "ok", "levers": list(LEVERS), "present": list(present), "metrics": list(ATTRIBUTED),
             "total": {m: float(values[frozenset(present)][m] - as_usual[m]) for m in ATTRIBUTED},
             "parts": record, "rules": {m: float(values[frozenset()][m] - as_usual[m]) for m in ATTRIBUTED},
-            "solves": solves + 1, "seconds": time.perf_counter() - started}
+            "solves": len(variants) + 1, "workers": workers if parallel else 1,
+            "seconds": time.perf_counter() - started}
+
+
+def _solve_all(solve: Callable[[Scenario], Schedule], variants: list[Scenario],
+               workers: int) -> list[Outcome]:
+    """Each variant's schedule or error, in order (serial: up to the first error).
+
+    With ``workers > 1`` every solve runs as a task of a local Dask cluster, to its end.
+    """
+    attempt = partial(_attempt, solve)
+    if workers > 1:
+        with dask_client(None, workers, len(variants)) as client:
+            return client.gather(client.map(attempt, variants, pure=False))
+    outcomes: list[Outcome] = []
+    for variant in variants:
+        outcomes.append(attempt(variant))
+        if isinstance(outcomes[-1], Exception):
+            break
+    return outcomes
+
+
+def _attempt(solve: Callable[[Scenario], Schedule], variant: Scenario) -> Outcome:
+    """The variant's schedule, or the error its solve raised: returned, not raised, so that a worker
+    does not log an expected failure as a crash."""
+    try:
+        return solve(variant)
+    except (InfeasibleError, SolverError) as error:
+        return error

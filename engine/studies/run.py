@@ -41,7 +41,7 @@ REFERENCE_RUNNERS = {"static_west": static_west, "greedy_online": greedy_online}
 
 
 def run(scenario: Scenario, *, solver: str = "HIGHS", attribution: bool = False,
-        phases: Phases = unobserved) -> StudyResult:
+        workers: int = 1, phases: Phases = unobserved) -> StudyResult:
     """Solve the coordinated schedule and simulate the reference policies of a scenario.
 
     Parameters
@@ -54,6 +54,10 @@ def run(scenario: Scenario, *, solver: str = "HIGHS", attribution: bool = False,
         Split the gain among temporal shifting, spatial shifting and storage (up to 7 more solves,
         :mod:`engine.studies.attribution`). Default False here, so that sweeps stay one solve per point;
         ``suandian run`` asks for it unless ``--no-attribution``.
+    workers : int
+        Solve the attribution's solves in parallel on a local Dask cluster of this many workers (one
+        process and thread each; a script calling this needs the ``if __name__ == "__main__":`` guard,
+        as the workers are spawned); 1 (default): one after another. Same numbers either way.
     phases : callable, optional
         Told ``"building"``, ``"solving"`` and ``"solving the attribution"`` as the run enters them
         (:mod:`engine.studies.phases`; the CLI shows them on a terminal).
@@ -81,7 +85,7 @@ def run(scenario: Scenario, *, solver: str = "HIGHS", attribution: bool = False,
     schedules.update({name: policy(drained) for name, policy in REFERENCE_RUNNERS.items()})
     if attribution:
         phases("solving the attribution")
-    split = attribute(drained, coordinated, baseline, solve) if attribution else None
+    split = attribute(drained, coordinated, baseline, solve, workers=workers) if attribution else None
     return StudyResult(kind="run", scenario=drained, schedules=schedules,
                        solver=SolverInfo.of(coordinated), attribution=split)
 

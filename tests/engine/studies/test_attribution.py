@@ -43,14 +43,7 @@ def test_symmetric_levers_get_equal_shares_and_an_absent_battery_gets_zero():
 
 
 def test_parts_and_rules_add_up_to_the_total():
-    """With all three levers present (a battery at the eastern hub, charged by a west-shifted day)."""
-    idx = time_index(6)
-    east = hub("e", idx, solar_kw=[0.0, 300.0, 300.0, 0.0, 0.0, 0.0], firm_it_kw=100.0,
-               battery=Battery(energy_kwh=200.0, power_kw=100.0, initial_soc=0.0))
-    west = hub("w", idx, solar_kw=[200.0, 200.0, 0.0, 0.0, 0.0, 200.0])
-    work = workload("job", "e", idx, [100.0, 0.0, 100.0, 0.0, 100.0, 0.0], 2, hubs=("e", "w"))
-    s = scenario(idx, [east, west], [work], links=(Link("e", "w", 10.0),), minimize="carbon")
-    record = _attribute(s)
+    record = _attribute(_three_levers())
     assert record["present"] == list(LEVERS)
     assert record["solves"] == 8
     for metric in ATTRIBUTED:
@@ -78,3 +71,41 @@ def test_shapley_values_of_a_game_in_closed_form():
     assert parts["a"]["x"] == pytest.approx(12.0)
     assert parts["b"]["x"] == pytest.approx(12.0)
     assert parts["c"]["x"] == pytest.approx(1.0)
+
+
+def _three_levers():
+    """All three levers present: a battery at the eastern hub, charged by a west-shifted day."""
+    idx = time_index(6)
+    east = hub("e", idx, solar_kw=[0.0, 300.0, 300.0, 0.0, 0.0, 0.0], firm_it_kw=100.0,
+               battery=Battery(energy_kwh=200.0, power_kw=100.0, initial_soc=0.0))
+    west = hub("w", idx, solar_kw=[200.0, 200.0, 0.0, 0.0, 0.0, 200.0])
+    work = workload("job", "e", idx, [100.0, 0.0, 100.0, 0.0, 100.0, 0.0], 2, hubs=("e", "w"))
+    return scenario(idx, [east, west], [work], links=(Link("e", "w", 10.0),), minimize="carbon")
+
+
+def test_parallel_solves_give_the_serial_numbers():
+    """The 7 lever-off solves on a 2-worker local cluster: every number as in the serial path."""
+    s = _three_levers()
+    coordinated, baseline = solve(s), run_baseline(s)
+    serial = attribution(s, coordinated, baseline, solve)
+    parallel = attribution(s, coordinated, baseline, solve, workers=2)
+    assert serial["workers"] == 1 and parallel["workers"] == 2
+    assert parallel["solves"] == serial["solves"] == 8
+    for key in ("present", "total", "parts", "rules"):
+        assert parallel[key] == serial[key]
+
+
+def test_an_infeasible_lever_off_solve_makes_the_attribution_unavailable_in_both_paths(capfd):
+    """100 kW arriving at a hub that imports at most 60 kW, with a small battery: fine over its 2-h
+    deadline, infeasible in its arrival step with the battery off too (temporal and storage off); it
+    cannot move (no spatial lever). No worker logs the expected failure as a crash."""
+    idx = time_index(2)
+    work = workload("job", "e", idx, [100.0, 0.0], 2)
+    battery = Battery(energy_kwh=10.0, power_kw=5.0, initial_soc=0.0)
+    s = scenario(idx, [hub("e", idx, grid_import_kw=60.0, battery=battery)], [work])
+    coordinated, baseline = solve(s), run_baseline(s)
+    serial = attribution(s, coordinated, baseline, solve)
+    parallel = attribution(s, coordinated, baseline, solve, workers=2)
+    assert serial["status"] == "unavailable" and "levers on []" in serial["reason"]
+    assert parallel == serial
+    assert "Compute Failed" not in capfd.readouterr().err
