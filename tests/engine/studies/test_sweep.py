@@ -404,6 +404,8 @@ def test_example_studies_expand_against_their_base_scenarios():
         firm = point.overrides["hubs.zhongwei.firm_it_mw"]
         flexible = point.overrides["workloads[name=training].arrival_it_mw"]
         assert firm + flexible == 30 and flexible / 30 == pytest.approx(point.labels["flexible_share"])
+        # sized for the hub alone: no park built to sell power
+        assert point.overrides["hubs.zhongwei.export_mw"] == 0
     for sweep in (bandwidth, green):
         assert check_report(sweep)
 
