@@ -77,6 +77,7 @@ from engine.errors import InfeasibleError, ScenarioError
 from engine.inputs.arrays import ModelData, scenario_data
 from engine.inputs.deadlines import deadline_steps
 from engine.inputs.drain import with_drain
+from engine.inputs.forecast_files import with_scenario_forecasts
 from engine.inputs.scenario import Scenario
 from engine.metrics import scored_objective
 from engine.model import CoSchedulingModel
@@ -575,8 +576,9 @@ def operate(scenario: Scenario, *, issue_hour: int = 12, lookahead_hours: float 
         Installed cvxpy solver (HiGHS default).
     forecasts : mapping of str to ForecastSet, optional
         Per-hub forecasts to plan on instead of the offline error model (e.g. a perfect forecast, or
-        files read by :func:`engine.inputs.forecast_files.read_hub_forecasts`); hubs left out get the
-        offline forecasts; steps no issue covers are planned on the actuals (module docstring).
+        files read by :func:`engine.inputs.forecast_files.read_hub_forecasts`); hubs left out get their
+        scenario forecast file (``hubs.<name>.forecast``), else the offline forecasts; steps no issue
+        covers are planned on the actuals (module docstring).
     error_model : ForecastErrorModel, optional
         Error levels of the offline forecasts (default: the calibrated Chinese day-ahead levels).
     progress : callable, optional
@@ -608,6 +610,7 @@ def operate(scenario: Scenario, *, issue_hour: int = 12, lookahead_hours: float 
         lookahead_hours = default_lookahead_hours(scenario, replan_hours)
     lookahead, starts = _check_operation(drained, issue_hour, lookahead_hours, replan_hours, quantile)
     buffer = _check_buffer(deadline_buffer_hours, drained.step_hours)
+    forecasts = with_scenario_forecasts(scenario, forecasts)
     if forecasts is None or set(forecasts) != set(scenario.hubs):
         offline = default_forecasts(drained, issue_hour=issue_hour, seed=forecast_seed,
                                     error_model=error_model,
