@@ -174,6 +174,10 @@ class RollingPlanner:
     model : CoSchedulingModel
         The compiled look-ahead model (PUE as a Parameter, soft deadlines, HiGHS hot-started from the
         previous plan's basis: :mod:`engine.model.hot_start`).
+    deadlines : numpy.ndarray
+        ``(workloads,)`` true deadline steps (plans use ``max(1, deadlines - buffer_steps)``).
+    buffer_steps : int
+        The deadline buffer [steps].
     """
 
     def __init__(self, scenario: Scenario, lookahead_steps: int, buffer_steps: int = 0) -> None:

@@ -166,6 +166,18 @@ def test_the_month_to_date_peak_is_the_settled_import_of_this_month_before_the_p
     np.testing.assert_allclose(planner.peak_to_date(0, imports), [0.0, 0.0])
 
 
+def test_due_work_is_the_arrivals_whose_deadline_ends_by_then():
+    # 400 kW of batch work every hour, deadline 12 h: by the end of step p the arrivals of steps
+    # 0 .. p - 11 are due (p - 5 with a 6 h buffer), and everything at the last step.
+    case = two_hubs()
+    planner = RollingPlanner(case, 48, buffer_steps=6)
+    positions = np.array([0, 10, 11, 30, len(case.index) - 1])
+    np.testing.assert_allclose(planner.due_kwh(positions, true_deadlines=True)[:, 0],
+                               [0.0, 0.0, 400.0, 8000.0, 400.0 * len(case.index)])
+    np.testing.assert_allclose(planner.due_kwh(positions)[:, 0],
+                               [0.0, 2400.0, 2800.0, 10400.0, 400.0 * len(case.index)])
+
+
 def test_worse_forecasts_land_between_baseline_and_perfect_foresight():
     case = two_hubs()
     objectives = []
