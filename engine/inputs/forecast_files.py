@@ -1,5 +1,9 @@
 """Real forecast files for rolling operation and day-ahead plans: one file per hub.
 
+A hub's file comes from the scenario key ``hubs.<name>.forecast`` (:attr:`HubInputs.forecast_file`,
+checked when the scenario loads) or from ``--forecast [HUB=]FILE`` on the command line, which replaces
+the key's file for that hub (:func:`hub_forecast_files`).
+
 A file is a forecast CSV (``issue_time``, ``valid_time`` and weather or power columns) or an Open-Meteo
 JSON saved from its API (:mod:`weather.readers.forecast`). Weather forecasts go through the hub's own
 parks (:func:`weather.forecast.power_forecast`: the same PV and wind models as the actual weather, the
@@ -11,18 +15,20 @@ Every file is checked against its hub and the scenario before anything is solved
 Open-Meteo file's position lies within :data:`MAX_DISTANCE_KM` of the hub), the file's step is the
 scenario's, its issues fall on the scenario's days, and every issue is complete from its first to its last
 valid time (no missing hours). A problem is one :class:`~engine.errors.ScenarioError` naming the file and
-the fix.
+the fix: ``--forecast FILE: ...`` for a command-line file, ``hubs.<name>.forecast FILE: ...`` for a
+scenario key.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from engine.errors import ScenarioError
-from engine.inputs.scenario import Scenario
+from engine.inputs.scenario import HubInputs, Scenario
 from weather.catalogue import load_catalogue
 from weather.forecast import ForecastSet, power_forecast
 from weather.readers.forecast import ForecastData, read_forecast_csv, read_open_meteo_json
@@ -78,12 +84,17 @@ def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return float(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a)))
 
 
-def _read(path: Path, hub: str) -> ForecastData:
+def _label(path: Path, hub: HubInputs) -> str:
+    """How a problem of ``path`` names the file: by the scenario key that gave it, else the flag."""
+    if hub.forecast_file is not None and Path(path) == hub.forecast_file:
+        return f"hubs.{hub.name}.forecast {path}"
+    return f"--forecast {path}"
+
+
+def _read(path: Path, hub: str, label: str) -> ForecastData:
     """The file's forecasts, with the hub's site for a weather CSV."""
     if not path.is_file():
-        raise ScenarioError(
-            f"--forecast {path}: expected an existing forecast file, got none; check the path"
-        )
+        raise ScenarioError(f"{label}: expected an existing forecast file, got none; check the path")
     if path.suffix.lower() == ".json":
         data = read_open_meteo_json(path)
     else:
@@ -100,14 +111,14 @@ def _read(path: Path, hub: str) -> ForecastData:
         distance = _distance_km(site.lat, site.lon, data.latitude, data.longitude)
         if distance > MAX_DISTANCE_KM:
             raise ScenarioError(
-                f"--forecast {path}: expected a forecast for hub {hub} ({site.lat:.2f}, "
+                f"{label}: expected a forecast for hub {hub} ({site.lat:.2f}, "
                 f"{site.lon:.2f}), got one for ({data.latitude:.2f}, {data.longitude:.2f}), "
                 f"{distance:,.0f} km away; pass the file of {hub} (HUB=FILE)"
             )
     return data
 
 
-def _check_fit(path: Path, data: ForecastData, scenario: Scenario) -> None:
+def _check_fit(label: str, data: ForecastData, scenario: Scenario) -> None:
     """Step, dates and completeness of every issue against the scenario."""
     step = pd.Timedelta(hours=scenario.step_hours)
     for issue in data.issue_times:
@@ -116,12 +127,12 @@ def _check_fit(path: Path, data: ForecastData, scenario: Scenario) -> None:
         if len(steps) and (steps != steps[0]).any():
             gap = valid[1:][steps != steps.min()][0]
             raise ScenarioError(
-                f"--forecast {path}: issue {issue}: expected every step from the first to the "
+                f"{label}: issue {issue}: expected every step from the first to the "
                 f"last valid time, got a gap before {gap}; fill the missing hours"
             )
         if len(steps) and pd.Timedelta(steps[0]) != step:
             raise ScenarioError(
-                f"--forecast {path}: expected the scenario's step of {step}, got "
+                f"{label}: expected the scenario's step of {step}, got "
                 f"{pd.Timedelta(steps[0])}; resample the forecast to {scenario.step_hours:g} h"
             )
     first, last = scenario.index[0] - pd.Timedelta(days=1), scenario.index[-1]
@@ -129,10 +140,53 @@ def _check_fit(path: Path, data: ForecastData, scenario: Scenario) -> None:
     if not inside.any():
         zone = scenario.timezone
         raise ScenarioError(
-            f"--forecast {path}: expected issues during the scenario ({first.tz_convert(zone)} "
+            f"{label}: expected issues during the scenario ({first.tz_convert(zone)} "
             f"to {last.tz_convert(zone)}), got {data.issue_times[0].tz_convert(zone)} to "
             f"{data.issue_times[-1].tz_convert(zone)}; pass the forecasts of these dates"
         )
+
+
+def _checked(path: Path, hub: HubInputs, scenario: Scenario) -> ForecastData:
+    """The forecasts of ``path`` after the checks against ``hub`` and ``scenario`` (module docstring)."""
+    label = _label(path, hub)
+    data = _read(Path(path), hub.name, label)
+    _check_fit(label, data, scenario)
+    return data
+
+
+def check_forecast_file(path: Path, hub: str, scenario: Scenario) -> None:
+    """Check a hub's forecast file against the hub and the scenario, as loading a scenario does.
+
+    Raises
+    ------
+    engine.errors.ScenarioError
+        One line naming the file and the fix (module docstring).
+    """
+    _checked(path, scenario.hubs[hub], scenario)
+
+
+def hub_forecast_files(scenario: Scenario, given: Mapping[str, object] | None = None) -> dict[str, Path]:
+    """The scenario's forecast files (``hubs.<name>.forecast``) of the hubs ``given`` does not cover.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario.
+    given : mapping, optional
+        Hubs that already have a forecast (``--forecast`` files or :class:`ForecastSet` objects): these
+        win over the scenario's keys.
+    """
+    return {name: hub.forecast_file for name, hub in scenario.hubs.items()
+            if hub.forecast_file is not None and name not in (given or {})}
+
+
+def with_scenario_forecasts(scenario: Scenario, forecasts: Mapping[str, ForecastSet] | None
+                            ) -> dict[str, ForecastSet] | None:
+    """``forecasts`` plus the power forecasts of the scenario's forecast files for the other hubs."""
+    files = hub_forecast_files(scenario, forecasts)
+    if not files:
+        return None if forecasts is None else dict(forecasts)
+    return {**read_hub_forecasts(files, scenario), **(forecasts or {})}
 
 
 def read_hub_forecasts(files: dict[str, Path], scenario: Scenario) -> dict[str, ForecastSet]:
@@ -157,9 +211,8 @@ def read_hub_forecasts(files: dict[str, Path], scenario: Scenario) -> dict[str, 
     """
     forecasts = {}
     for hub, path in files.items():
-        data = _read(path, hub)
-        _check_fit(path, data, scenario)
         inputs = scenario.hubs[hub]
+        data = _checked(path, inputs, scenario)
         nameplates = [
             max(
                 getattr(inputs, f"{park}_kw_nameplate"),

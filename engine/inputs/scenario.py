@@ -21,6 +21,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -140,6 +141,9 @@ class HubInputs:
     """Price of the parks' own energy taken by the hub, used or exported [CNY/kWh] (0: free)."""
     demand_charge_cny_per_kw_month: float = 0.0
     """Demand charge on each calendar month's peak grid import [CNY per kW-month]."""
+    forecast_file: Path | None = None
+    """The hub's forecast file (scenario key ``hubs.<name>.forecast``): rolling operation and day-ahead
+    plans read it (:mod:`engine.inputs.forecast_files`) instead of the offline forecast error model."""
 
     def __post_init__(self) -> None:
         problems = Problems(f"hub {self.name!r}")

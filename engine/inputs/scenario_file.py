@@ -28,6 +28,7 @@ The keys (issue 3, the contract; MW in the file become kW in the Scenario)::
     weather_max_distance_km = 500   # a weather file's station farther from the hub is refused (beyond
                                     # 50 km it is noted); default 500
     profiles = "zhongwei.csv"       # optional series overrides
+    forecast = "zhongwei_fc.csv"    # optional forecast file for `operate` and `dayahead` (below)
     grid_factor_kg_per_kwh = 0.6    # optional: replaces the catalogue's provincial factor
     flat_price_cny_per_kwh = 0.4    # optional: replaces the tariff's flat price (keeps its periods)
 
@@ -63,6 +64,12 @@ Profiles: a CSV file (path relative to the scenario file) with a column ``time``
 UTC offset, one row per step, the scenario's steps exactly) and any of ``solar_kw``, ``wind_kw``,
 ``firm_it_kw``, ``carbon_g_per_kwh``, ``price_cny_per_kwh``, ``pue`` and ``<workload>_it_kw`` for the
 workloads that originate at the hub.
+
+Forecast: a forecast file of the hub (path relative to the scenario file): a forecast CSV or an
+Open-Meteo JSON, read and checked against the hub and the scenario's step and dates at load
+(:mod:`engine.inputs.forecast_files`, the files of ``suandian operate --forecast``); ``operate`` and
+``dayahead`` plan on it instead of the offline forecast error model, and a ``--forecast`` file given for
+the same hub replaces it.
 
 Every problem of a file is reported at once, before any solve: one line each naming the key path (for
 example ``hubs.zhongwei.battery.power_mw``), what was expected, what was given and the fix. A single
@@ -109,6 +116,7 @@ from engine.inputs.fields import (
     table,
     unknown_keys,
 )
+from engine.inputs.forecast_files import check_forecast_file
 from engine.inputs.hub_series import TYPICAL, WEATHER_PUE, hub_series
 from engine.inputs.keypath import apply_overrides
 from engine.inputs.limits import check_problem_size, read_toml
@@ -136,8 +144,8 @@ TOP_KEYS = ("name", "start", "hours", "step_minutes", "timezone", "objective", "
 """Top-level keys; ``plan`` (capacity sizing) is read by :func:`engine.inputs.plan_settings.read_plan`."""
 OBJECTIVE_KEYS = ("minimize", "carbon_price_cny_per_t", "min_green_share")
 HUB_KEYS = ("it_capacity_mw", "firm_it_mw", "pue", "solar_mw", "wind_mw", "tracking", "grid_import_mw",
-            "weather", "weather_seed", "calibrate_wind", "weather_max_distance_km", "profiles", "battery",
-            "grid_factor_kg_per_kwh", "flat_price_cny_per_kwh", *HUB_ECONOMICS_KEYS)
+            "weather", "weather_seed", "calibrate_wind", "weather_max_distance_km", "profiles", "forecast",
+            "battery", "grid_factor_kg_per_kwh", "flat_price_cny_per_kwh", *HUB_ECONOMICS_KEYS)
 CUSTOM_HUB_KEYS = ("lat", "lon", "province", "elevation_m", "pue_target", "tariff")
 BATTERY_KEYS = ("energy_mwh", "power_mw", "round_trip_efficiency", "initial_soc", "grid_charging",
                 "wear_cny_per_mwh")
@@ -238,6 +246,9 @@ def scenario_from_dict(raw: Mapping[str, Any], base_dir: Path | str = ".",
     if scenario is not None:
         for message in deadline_problems(scenario):
             problems.add(message)
+        for name, hub in scenario.hubs.items():
+            if hub.forecast_file is not None:
+                problems.attempt(partial(check_forecast_file, hub.forecast_file, name, scenario))
     problems.raise_any()
     return scenario
 
@@ -383,6 +394,7 @@ class _HubFields:
     battery: Battery | None
     profiles: Path | None
     economics: dict | None = None
+    forecast: Path | None = None
 
 
 def _read_hubs(hubs_raw: Mapping[str, Any], origins: Mapping[str, str], index: pd.DatetimeIndex | None,
@@ -433,6 +445,8 @@ def _hub_fields(name: str, value: Any, base_dir: Path) -> _HubFields:
         "battery": attempt(partial(_battery, raw["battery"], f"{key}.battery")) if "battery" in raw else None,
         "profiles": (attempt(partial(_path, raw["profiles"], f"{key}.profiles", base_dir))
                      if "profiles" in raw else None),
+        "forecast": (attempt(partial(_path, raw["forecast"], f"{key}.forecast", base_dir))
+                     if "forecast" in raw else None),
     }
     if checked["hub"] is not None:
         checked["economics"] = attempt(partial(hub_economics, raw, key, checked["hub"],
@@ -559,7 +573,7 @@ def _hub(name: str, fields: _HubFields, index: pd.DatetimeIndex, step: pd.Timede
                      wind_kw_nameplate=fields.wind_kw, weather=str(fields.weather), tracking=fields.tracking,
                      weather_seed=fields.weather_seed, calibrate_wind=fields.calibrate_wind,
                      weather_notes=tuple(series.attrs.get("weather_notes", ())),
-                     **(fields.economics or {})), profiles
+                     forecast_file=fields.forecast, **(fields.economics or {})), profiles
 
 
 def _battery(value: Any, key: str) -> Battery:

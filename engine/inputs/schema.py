@@ -28,6 +28,8 @@ TYPES: dict[str, dict[str, Any]] = {
     "tracking": BOOLEAN, "calibrate_wind": BOOLEAN, "grid_charging": BOOLEAN,
     "weather": {**STRING, "description": "\"typical\" or a weather file path (EPW, TMY3, PVGIS, CSV)"},
     "weather_seed": INTEGER, "profiles": {**STRING, "description": "CSV of series overrides"},
+    "forecast": {**STRING, "description": "the hub's forecast file for operate and dayahead (forecast CSV "
+                                          "or Open-Meteo JSON); --forecast replaces it"},
     "round_trip_efficiency": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
     "initial_soc": SHARE, "origin": STRING, "from": STRING, "to": STRING, "province": STRING,
     "tariff": {**STRING, "description": "a catalogue tariff key such as \"ningxia\""},

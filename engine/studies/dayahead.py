@@ -35,6 +35,7 @@ from engine.errors import ScenarioError
 from engine.inputs.arrays import scenario_data
 from engine.inputs.deadlines import deadline_steps
 from engine.inputs.drain import with_drain
+from engine.inputs.forecast_files import with_scenario_forecasts
 from engine.inputs.scenario import Scenario
 from engine.model.flexibility import Flexibility
 from engine.model.results import marginal_price
@@ -215,7 +216,8 @@ def day_ahead(
         The state at that midnight (default: :func:`initial_state`).
     forecasts : mapping of str to ForecastSet, optional
         Per-hub forecasts, e.g. files read by :func:`engine.inputs.forecast_files.read_hub_forecasts`
-        (hubs left out: the offline error model, :func:`~engine.studies.operate.default_forecasts`).
+        (hubs left out: their scenario forecast file ``hubs.<name>.forecast``, else the offline error
+        model, :func:`~engine.studies.operate.default_forecasts`).
     issue_hour : int
         Local hour of the daily issue the plan uses (the day before).
     forecast_seed : int
@@ -248,6 +250,7 @@ def day_ahead(
     day = int(round(HOURS_PER_DAY / dt))
     lookahead_hours = default_lookahead_hours(scenario, HOURS_PER_DAY)
     lookahead, buffer = int(round(lookahead_hours / dt)), int(round(deadline_buffer_hours / dt))
+    forecasts = with_scenario_forecasts(scenario, forecasts)
     if forecasts is None or set(forecasts) != set(scenario.hubs):
         offline = default_forecasts(drained, issue_hour=issue_hour, seed=forecast_seed,
                                     horizon_hours=lookahead_hours + HOURS_PER_DAY)

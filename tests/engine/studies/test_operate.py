@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from cvxpy.reductions.solvers.solving_chain import SolvingChain
@@ -164,6 +166,18 @@ def test_the_month_to_date_peak_is_the_settled_import_of_this_month_before_the_p
     np.testing.assert_allclose(planner.peak_to_date(0, imports), [0.0, 0.0])
 
 
+def test_due_work_is_the_arrivals_whose_deadline_ends_by_then():
+    # 400 kW of batch work every hour, deadline 12 h: by the end of step p the arrivals of steps
+    # 0 .. p - 11 are due (p - 5 with a 6 h buffer), and everything at the last step.
+    case = two_hubs()
+    planner = RollingPlanner(case, 48, buffer_steps=6)
+    positions = np.array([0, 10, 11, 30, len(case.index) - 1])
+    np.testing.assert_allclose(planner.due_kwh(positions, true_deadlines=True)[:, 0],
+                               [0.0, 0.0, 400.0, 8000.0, 400.0 * len(case.index)])
+    np.testing.assert_allclose(planner.due_kwh(positions)[:, 0],
+                               [0.0, 2400.0, 2800.0, 10400.0, 400.0 * len(case.index)])
+
+
 def test_worse_forecasts_land_between_baseline_and_perfect_foresight():
     case = two_hubs()
     objectives = []
@@ -244,3 +258,45 @@ def test_work_arriving_at_the_last_step_keeps_its_own_deadline():
     local = flows.index.tz_convert("Asia/Shanghai")
     assert flows[local.hour == 5].sum() == pytest.approx(1000.0)  # the cheap hour after the horizon
     assert flows.iloc[steps - 1] == pytest.approx(0.0, abs=1e-6)
+
+
+def demand_charged(case, rate_cny_per_kw_month: float = 40.0):
+    """``case`` at least cost with a demand charge on every hub."""
+    hubs = {name: dataclasses.replace(h, demand_charge_cny_per_kw_month=rate_cny_per_kw_month)
+            for name, h in case.hubs.items()}
+    least_cost = dataclasses.replace(case.objective, minimize="cost")
+    return dataclasses.replace(case, hubs=hubs, objective=least_cost)
+
+
+def test_holding_the_peak_lets_flexible_work_wait_instead_of_raising_it():
+    # The forecast promises 1 / 0.7 of the sun that comes. Settled as planned, the shortfall is imported
+    # and sets the month's peak; holding the peak, the battery covers what it can and the batch work
+    # waits for the next plan -- import stays at the firm load (500 kW x PUE 1.2) and every deadline holds.
+    case = demand_charged(grid_capped(sun=0.7))
+    held, loose = (operate(case, forecasts=sunny_forecasts(), hold_peak=hold) for hold in (True, False))
+    assert held.schedules["operated"].flows["grid_import_kw"].max() == pytest.approx(600.0, abs=1e-3)
+    assert loose.schedules["operated"].flows["grid_import_kw"].max() > 800.0
+    assert held.metrics()["deadline_met_share"] == pytest.approx(1.0)
+    assert held.operation.settlement["postponed_it_mwh"] > 0.1
+    assert held.metrics()["cost_cny"] < loose.metrics()["cost_cny"]
+
+
+def test_work_due_before_the_next_plan_never_waits_for_the_peak():
+    # 12 h deadlines, plans every 24 h: all work committed falls due before the next plan, so holding the
+    # peak changes nothing -- the shortfall on the promised afternoon sun is imported, the work runs.
+    index = time_index(72)
+    hours = index.tz_convert("Asia/Shanghai").hour.to_numpy()
+
+    def afternoon(sun):
+        solar = np.clip(np.sin((hours - 6) / 12 * np.pi), 0.0, None) * 3000.0 * sun
+        site = hub("west", index, it_capacity_kw=3000, grid_import_kw=3000, solar_kw=solar, firm_it_kw=500,
+                   pue=1.2)
+        work = workload("batch", "west", index, np.where((hours >= 12) & (hours < 16), 1500.0, 0.0), 12)
+        return demand_charged(scenario(index, [site], [work]))
+
+    forecasts = default_forecasts(afternoon(1.0), error_model=PERFECT)
+    held, loose = (operate(afternoon(0.3), forecasts=forecasts, hold_peak=hold) for hold in (True, False))
+    assert held.metrics()["deadline_met_share"] == pytest.approx(1.0)
+    assert held.schedules["operated"].flows["grid_import_kw"].max() > 1000.0
+    np.testing.assert_allclose(held.schedules["operated"].flows["batch_it_kw"],
+                               loose.schedules["operated"].flows["batch_it_kw"], atol=1e-6)
