@@ -300,3 +300,36 @@ def test_work_due_before_the_next_plan_never_waits_for_the_peak():
     assert held.schedules["operated"].flows["grid_import_kw"].max() > 1000.0
     np.testing.assert_allclose(held.schedules["operated"].flows["batch_it_kw"],
                                loose.schedules["operated"].flows["batch_it_kw"], atol=1e-6)
+
+
+def test_work_waits_only_while_it_can_still_be_caught_up():
+    # 36 h deadlines, plans every 24 h: the first afternoon's batch is planned in its sun and due only after
+    # the next plan, but from the next plan on the firm load fills the IT capacity, so work held back could
+    # never be caught up. Holding the peak then runs the batch as planned (the shortfall on the promised
+    # sun is imported) and every deadline holds; with room after the commit the batch waits instead.
+    index = time_index(72)
+    local = index.tz_convert("Asia/Shanghai")
+    hours = local.hour.to_numpy()
+    full_from = np.flatnonzero((hours == 12) & (np.arange(72) > 12))[0]
+
+    def afternoon(sun, room):
+        later = np.arange(72) >= full_from  # from the next plan on: less sun; the firm load may fill the IT
+        solar = np.clip(np.sin((hours - 6) / 12 * np.pi), 0.0, None) * 3000.0 * sun * np.where(later, 0.5, 1)
+        firm = np.where(later & (not room), 3000.0, 500.0)
+        site = hub("west", index, it_capacity_kw=3000, grid_import_kw=4000, solar_kw=solar, firm_it_kw=firm,
+                   pue=1.2)
+        batch = np.where((hours >= 12) & (hours < 16) & (np.arange(72) < full_from), 1500.0, 0.0)
+        return demand_charged(scenario(index, [site], [workload("batch", "west", index, batch, 36)]))
+
+    for room in (False, True):
+        forecasts = default_forecasts(afternoon(1.0, room), error_model=PERFECT)
+        held, loose = (operate(afternoon(0.3, room), forecasts=forecasts, hold_peak=hold)
+                       for hold in (True, False))
+        assert held.metrics()["deadline_met_share"] == pytest.approx(1.0)
+        postponed = held.operation.settlement["postponed_it_mwh"]
+        if room:
+            assert postponed > 0.1
+        else:
+            assert postponed == pytest.approx(0.0, abs=1e-6)
+            np.testing.assert_allclose(held.schedules["operated"].flows["batch_it_kw"],
+                                       loose.schedules["operated"].flows["batch_it_kw"], atol=1e-6)

@@ -14,7 +14,7 @@ facility at full IT capacity, so running as usual is feasible for every plan wha
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from engine.inputs.scenario import Battery, Link
@@ -63,6 +63,10 @@ def random_operation_case(seed: int, days: int, minimize: str):
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**31 - 1), days=st.integers(2, 3), minimize=st.sampled_from(["cost", "grid"]),
        solar_nrmse=st.floats(0.0, 0.5), forecast_seed=st.integers(0, 1000))
+# IT capacity nearly saturated by arrivals: work held back for a deadline after the next plan could never be
+# caught up (a hold that waited on it met 99.49 % and 98.56 % of the deadlines, running as usual 100 %).
+@example(seed=263274, days=3, minimize="cost", solar_nrmse=0.5, forecast_seed=1)
+@example(seed=907777644, days=3, minimize="grid", solar_nrmse=0.5, forecast_seed=589)
 def test_operation_invariants(seed, days, minimize, solar_nrmse, forecast_seed):
     case = random_operation_case(seed, days, minimize)
     result = operate(case, forecast_seed=forecast_seed,
