@@ -5,20 +5,28 @@ typical years have the dark days, spells, persistence and temperature range of i
 than one rule for every climate. The fitted table, ``daily_climate.toml`` beside this module, is what
 runs: the package needs no weather file at run time. Re-derive it from the files with::
 
-    python -m weather.daily_climate ../shared/weather/epw weather/daily_climate.toml
+    python -m weather.daily_fit ../shared/weather/epw weather/daily_climate.toml
 
-(tests/weather/test_daily_climate.py re-derives it and compares when the files are present).
+(:mod:`weather.daily_fit`; tests/weather/test_daily_climate.py re-derives it and compares when the files
+are present).
 
-Fit (per station, from the file as read by :func:`weather.readers.read_weather`, i.e. with its radiation
-lag removed and its zero-GHI gap days filled; days and statistics of :mod:`weather.daily_stats`)
--------------------------------------------------------------------------------------------------------
+Parameters (per station, from the file as read by :func:`weather.readers.read_weather`, i.e. with its
+radiation lag removed and its zero-GHI gap days filled; days and statistics of :mod:`weather.daily_stats`)
+------------------------------------------------------------------------------------------------------------
 - ``kt_quantiles``: for each month, the empirical quantiles of the daily clearness index kt at the
   probabilities 0, 0.05, ..., 1 (the marginal of the day; linear between them).
-- ``kt_persistence``: the lag-1 coefficient phi of the daily AR(1) Gaussian process that the generator
-  maps through the monthly quantiles (a Gaussian copula), solved so that the copula's lag-1
-  autocorrelation of the kt monthly anomalies equals the station's ``targets.kt_lag1``: for each month
-  E[g(z1) g(z2)] of the centred quantile map g over a bivariate normal with correlation phi
-  (Gauss-Hermite quadrature), pooled over the months as the statistic pools its days.
+- ``kt_persistence``, ``dark_persistence``: the lag-1 coefficients of the daily Gaussian process that the
+  generator maps through the monthly quantiles (a Gaussian copula), an AR(1) whose coefficient is
+  ``dark_persistence`` after a dark day (the process below the month's dark-day quantile) and
+  ``kt_persistence`` otherwise, so dark days can cluster more than the other days persist. The two are
+  solved together (:func:`weather.daily_fit.fit_persistence`, on 200 simulated years) so that the
+  process gives the file's ``targets.kt_lag1`` (the lag-1 autocorrelation of kt about each month's
+  mean, estimated as on the file: low by about (1 + 4 phi) / 30 in a 30-day month) and
+  ``targets.dark_persistence`` (the share of dark days followed by a dark day). The switching bends
+  the process's distribution away from the normal, month by month (the dark threshold is the month's),
+  so ``gauss_quantiles`` holds, for each month, its quantiles (simulated) at the standard-normal values
+  ``GAUSS_NODES``, and the process is mapped through them onto the standard normal: the days keep the
+  month's kt distribution.
 - ``wind_kt_correlation``: correlation of the normal scores (the within-month rank of each day mapped
   through the standard normal quantile function) of daily mean wind and of daily kt: the sign and size
   of the dark-and-calm coupling.
@@ -32,26 +40,22 @@ lag removed and its zero-GHI gap days filled; days and statistics of :mod:`weath
 
 from __future__ import annotations
 
-import argparse
 import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from pathlib import Path
 
 import numpy as np
-import pandas as pd
-from scipy.optimize import brentq
 from scipy.special import ndtr, ndtri
 
-from weather.daily_stats import daily_frame, daily_statistics
+from weather.daily_stats import DARK_KT
 from weather.errors import WeatherInputError
-from weather.readers import read_weather
 
 TABLE = "daily_climate.toml"
 QUANTILE_PROBABILITIES = np.linspace(0.0, 1.0, 21)
 """Probabilities of the stored monthly kt quantiles [-]."""
-RUNNING_MEAN_DAYS = 31
+GAUSS_NODES = np.linspace(-3.0, 3.0, 13)
+"""Standard-normal values at which the daily process's stationary quantiles are stored [-]."""
 
 
 @dataclass(frozen=True)
@@ -61,11 +65,58 @@ class StationClimate:
     cswd_file: str
     kt_quantiles: np.ndarray
     kt_persistence: float
+    dark_persistence: float
+    gauss_quantiles: np.ndarray
     wind_kt_correlation: float
     dtr_monthly_c: np.ndarray
     dtr_per_kt_c: float
     synoptic_temp_sd_c: float
     targets: dict[str, float]
+
+    def dark_threshold(self) -> np.ndarray:
+        """Standard-normal value below which a day of each month is dark (kt < 0.3) [-], shape (12,)."""
+        probability = [np.interp(DARK_KT, month, QUANTILE_PROBABILITIES) for month in self.kt_quantiles]
+        return ndtri(np.clip(probability, 1e-6, 1.0 - 1e-6))
+
+    def daily_process(self, shocks: np.ndarray, day_month: np.ndarray) -> np.ndarray:
+        """The switching AR(1) process [-] from standard-normal ``shocks`` (days along the first axis).
+
+        z_t = phi z_(t-1) + sqrt(1 - phi^2) e_t, phi = ``dark_persistence`` when the day before was dark
+        (below its month's :meth:`dark_threshold`), else ``kt_persistence``.
+        """
+        pairs = zip(self.dark_threshold(), self.gauss_quantiles, strict=True)
+        threshold = np.array([np.interp(value, GAUSS_NODES, row) for value, row in pairs])[day_month]
+        process = np.empty_like(shocks)
+        process[0] = shocks[0]
+        for t in range(1, len(shocks)):
+            phi = np.where(process[t - 1] < threshold[t - 1], self.dark_persistence, self.kt_persistence)
+            process[t] = phi * process[t - 1] + np.sqrt(1.0 - phi * phi) * shocks[t]
+        return process
+
+    def daily_gauss(self, shocks: np.ndarray, day_month: np.ndarray) -> np.ndarray:
+        """:meth:`daily_process` mapped through its month's quantiles onto the standard normal [-]."""
+        process = self.daily_process(shocks, day_month)
+        gauss = np.empty_like(process)
+        for month, row in enumerate(self.gauss_quantiles):
+            days = day_month == month
+            gauss[days] = np.interp(process[days], row, GAUSS_NODES)
+        return gauss
+
+    def daily_kt(self, gauss: np.ndarray, day_month: np.ndarray) -> np.ndarray:
+        """Daily clearness index [-]: standard-normal values mapped through their month's quantiles.
+
+        Parameters
+        ----------
+        gauss : numpy.ndarray
+            One standard-normal value per day [-].
+        day_month : numpy.ndarray
+            Month of each day, 0-11.
+        """
+        position = ndtr(gauss) * (len(QUANTILE_PROBABILITIES) - 1)
+        low = np.minimum(position.astype(int), len(QUANTILE_PROBABILITIES) - 2)
+        table = self.kt_quantiles[day_month]
+        rows = np.arange(len(gauss))
+        return table[rows, low] + (position - low) * (table[rows, low + 1] - table[rows, low])
 
 
 @cache
@@ -93,118 +144,11 @@ def station_climate(cswd_file: str) -> StationClimate:
                                 "python -m weather.daily_climate")
     raw = table[cswd_file]
     return StationClimate(cswd_file=cswd_file, kt_quantiles=np.asarray(raw["kt_quantiles"], dtype=float),
-                          kt_persistence=raw["kt_persistence"],
+                          kt_persistence=raw["kt_persistence"], dark_persistence=raw["dark_persistence"],
+                          gauss_quantiles=np.asarray(raw["gauss_quantiles"], dtype=float),
                           wind_kt_correlation=raw["wind_kt_correlation"],
                           dtr_monthly_c=np.asarray(raw["dtr_monthly_c"], dtype=float),
                           dtr_per_kt_c=raw["dtr_per_kt_c"], synoptic_temp_sd_c=raw["synoptic_temp_sd_c"],
                           targets=dict(raw["targets"]))
 
 
-def _normal_scores(values: pd.Series, month: pd.Series) -> np.ndarray:
-    """Within-month ranks mapped through the standard normal quantile function [-]."""
-    ranks = values.groupby(month).rank()
-    counts = values.groupby(month).transform("count")
-    return ndtri(((ranks - 0.5) / counts).to_numpy())
-
-
-def _copula_lag1(quantiles: np.ndarray, phi: float, nodes: int = 48) -> float:
-    """Lag-1 autocorrelation of monthly kt anomalies when an AR(1) Gaussian process with coefficient
-    ``phi`` is mapped through each month's quantiles (``quantiles``, shape (12, n)) [-]."""
-    x, w = np.polynomial.hermite_e.hermegauss(nodes)
-    w = w / w.sum()
-    z2 = phi * x[:, None] + np.sqrt(1.0 - phi**2) * x[None, :]
-    covariance = variance = 0.0
-    for month in quantiles:
-        def mapped(z: np.ndarray, month: np.ndarray = month) -> np.ndarray:
-            return np.interp(ndtr(z), QUANTILE_PROBABILITIES, month)
-        mean = w @ mapped(x)
-        covariance += w @ ((mapped(x) - mean)[:, None] * (mapped(z2) - mean)) @ w
-        variance += w @ (mapped(x) - mean) ** 2
-    return covariance / variance
-
-
-def fit_station(path: str | Path) -> StationClimate:
-    """Fit a station's daily climate from its CSWD file (the method of the module docstring).
-
-    Parameters
-    ----------
-    path : str or pathlib.Path
-        A CSWD EPW file.
-
-    Returns
-    -------
-    StationClimate
-        Parameters rounded as stored (3 decimals).
-    """
-    weather = read_weather(path)
-    daily = daily_frame(weather)
-    month = daily["month"]
-    quantiles = np.array([np.quantile(daily.loc[month == m, "kt"], QUANTILE_PROBABILITIES)
-                          for m in range(1, 13)])
-    targets = {key: round(value, 4) for key, value in daily_statistics(weather).items()}
-    z_kt = _normal_scores(daily["kt"], month)
-    z_wind = _normal_scores(daily["wind_ms"], month)
-    kt_anomaly = (daily["kt"] - daily.groupby("month")["kt"].transform("mean")).to_numpy()
-    dtr_anomaly = (daily["dtr_c"] - daily.groupby("month")["dtr_c"].transform("mean")).to_numpy()
-    mean_temp = weather.data["temp_air"].to_numpy(float).reshape(-1, 24).mean(axis=1)
-    wrapped = np.r_[mean_temp[-15:], mean_temp, mean_temp[:15]]
-    running = np.convolve(wrapped, np.ones(RUNNING_MEAN_DAYS) / RUNNING_MEAN_DAYS, mode="valid")
-    return StationClimate(
-        cswd_file=Path(path).name, kt_quantiles=np.round(quantiles, 3),
-        kt_persistence=round(brentq(lambda phi: _copula_lag1(quantiles, phi) - targets["kt_lag1"],
-                                    0.0, 0.98), 3),
-        wind_kt_correlation=round(float(np.corrcoef(z_kt, z_wind)[0, 1]), 3),
-        dtr_monthly_c=np.round(daily.groupby("month")["dtr_c"].mean().to_numpy(), 2),
-        dtr_per_kt_c=round(float(kt_anomaly @ dtr_anomaly / (kt_anomaly @ kt_anomaly)), 2),
-        synoptic_temp_sd_c=round(float(np.std(mean_temp - running)), 2),
-        targets=targets)
-
-
-def _toml_rows(climate: StationClimate) -> list[str]:
-    def numbers(values: np.ndarray) -> str:
-        return "[" + ", ".join(f"{v:g}" for v in values) + "]"
-
-    rows = [f'[stations."{climate.cswd_file}"]',
-            f"kt_persistence = {climate.kt_persistence}",
-            f"wind_kt_correlation = {climate.wind_kt_correlation}",
-            f"dtr_per_kt_c = {climate.dtr_per_kt_c}",
-            f"synoptic_temp_sd_c = {climate.synoptic_temp_sd_c}",
-            f"dtr_monthly_c = {numbers(climate.dtr_monthly_c)}",
-            "kt_quantiles = ["]
-    rows += [f"    {numbers(month)}," for month in climate.kt_quantiles]
-    rows += ["]", f'[stations."{climate.cswd_file}".targets]']
-    rows += [f"{key} = {value}" for key, value in climate.targets.items()]
-    return rows + [""]
-
-
-def write_table(epw_dir: str | Path, out: str | Path) -> list[StationClimate]:
-    """Fit every ``*_CSWD.epw`` file of a folder and write the table (TOML) to ``out``.
-
-    Returns
-    -------
-    list of StationClimate
-        The fitted stations, in file-name order.
-    """
-    climates = [fit_station(path) for path in sorted(Path(epw_dir).glob("*_CSWD.epw"))]
-    header = ["# Daily climate of each CSWD station, fitted by weather/daily_climate.py from the CSWD files",
-              "# (../shared/weather/epw: China Standard Weather Data, CMA Climate Information Center and",
-              "# Tsinghua University, 2010). Do not edit by hand; refit with",
-              "#     python -m weather.daily_climate ../shared/weather/epw weather/daily_climate.toml",
-              "# Units and method: the docstring of weather/daily_climate.py.", ""]
-    rows = [row for climate in climates for row in _toml_rows(climate)]
-    Path(out).write_text("\n".join(header + rows), encoding="utf-8")
-    return climates
-
-
-def main() -> None:
-    """Command line: ``python -m weather.daily_climate EPW_DIR OUT_TOML``."""
-    parser = argparse.ArgumentParser(description="Fit the daily climate table from the CSWD files.")
-    parser.add_argument("epw_dir")
-    parser.add_argument("out")
-    args = parser.parse_args()
-    for climate in write_table(args.epw_dir, args.out):
-        print(climate.cswd_file, climate.targets)
-
-
-if __name__ == "__main__":
-    main()

@@ -16,12 +16,22 @@ Irradiance
    (``pvlib.clearsky.ineichen`` with ``lookup_linke_turbidity``, the steps of ``Location.get_clearsky``
    written out on arrays; Ineichen & Perez 2002, Solar Energy 73(3) 151-157,
    doi:10.1016/S0038-092X(02)00045-2), at the interval mid-point.
-2. Cloudiness as a clear-sky index ``kc = KC_MAX * expit(x)``, where ``x`` is a daily AR(1) process on
-   the logit scale (day-to-day persistence) plus an hourly AR(1) perturbation (passing clouds). The
-   monthly offset of ``x`` is solved by bisection so that each local month's GHI equals the hub's
-   ``ghi_monthly_kwh_m2`` exactly (Feb is scaled by 29/28 in a leap year: the catalogue holds the
-   monthly sums of a 365-day typical year). ``KC_MAX`` bounds GHI at 1.05 x clear sky.
-3. DNI and DHI from GHI with the Erbs decomposition (Erbs, Klein & Duffie 1982, Solar Energy 28(4)
+2. The days: each day's clearness index kt (daily GHI over the daily extraterrestrial irradiation)
+   comes from the hub's CSWD station, fitted and stored in the package (weather/daily_climate.toml,
+   :mod:`weather.daily_climate`; no weather file is read at run time): a daily Gaussian process, an
+   AR(1) whose coefficient switches after a dark day (kt < 0.3) so dark days cluster as the station's
+   do, is mapped through each month's stored kt quantiles (a Gaussian copula). So the share of dark
+   days, the spread and day-to-day persistence of kt, the dark spells and the worst week follow the
+   station's climate, not one rule for every climate. The month's offset of the process is the one at
+   which the expected monthly GHI is the hub's ``ghi_monthly_kwh_m2`` (Feb scaled by 29/28 in a leap
+   year: the catalogue holds the monthly sums of a 365-day typical year); the year's month then keeps
+   ``MONTHLY_GHI_SHRINK`` of its days' departure from it (at most ``MONTHLY_GHI_BAND``), so a month
+   with a dark spell stays duller and averaged over years the months are the catalogue's. A day is at
+   most the clear sky.
+3. The hours: a clear-sky index ``kc = KC_MAX * expit(x)`` with ``x`` the day's level plus an hourly
+   AR(1) perturbation on the logit scale (passing clouds), the day's level solved by bisection so the
+   hours sum to the day's GHI. ``KC_MAX`` bounds GHI at 1.05 x clear sky.
+4. DNI and DHI from GHI with the Erbs decomposition (Erbs, Klein & Duffie 1982, Solar Energy 28(4)
    293-302, doi:10.1016/0038-092X(82)90302-4; ``pvlib.irradiance.erbs``), which closes
    ``GHI = DNI cos(z) + DHI`` by construction.
 
@@ -29,9 +39,15 @@ Air temperature
 ---------------
 Monthly means ``temp_monthly_c`` (read from the CSWD files) are interpolated piecewise linearly between
 mid-month nodes chosen so that the monthly means equal the catalogue's exactly. On top: a diurnal cycle with
-its minimum at sunrise and maximum at 15:00 local solar time, whose daily range grows with the day's
-clear-sky index, and AR(1) synoptic anomalies. The monthly means of the perturbations are removed
-with the same mean-preserving interpolation, so the monthly means stay the catalogue's.
+its minimum at sunrise and maximum at 15:00 local solar time, and AR(1) synoptic anomalies with the
+station's spread (``synoptic_temp_sd_c``). The day's range is the station's monthly mean range plus its
+fitted slope on the day's kt (clear days are wider), rescaled month by month until the realised mean
+daily range (maximum minus minimum, anomalies included) is the station's: Shanghai's humid 6.2 degC,
+Yinchuan's dry 12.1 degC. The monthly means of the perturbations are removed with the same
+mean-preserving interpolation, so the monthly means stay the catalogue's.
+
+The 100 m wind's copula (below) shares the day's cloud process with the station's fitted correlation
+(``wind_kt_correlation``), so dark days are calm or windy as at the station (dark-and-calm days).
 
 Wind at 100 m (hub-height resource)
 -----------------------------------
@@ -70,6 +86,7 @@ Pressure is constant at the hub's elevation from the standard-atmosphere baromet
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -79,7 +96,7 @@ from scipy.signal import lfilter
 from scipy.special import expit, gamma, ndtr
 
 from weather.catalogue import TIMEZONE, Hub, get_hub
-from weather.daily_climate import QUANTILE_PROBABILITIES, StationClimate, station_climate
+from weather.daily_climate import StationClimate, station_climate
 from weather.errors import WeatherInputError
 from weather.frame import WeatherData
 from weather.sun import solar_position
@@ -94,6 +111,12 @@ DAILY_KC_MAX = 1.0     # upper bound of a day's clear-sky index [-]: a clear day
 HOURLY_LOGIT_SD = 0.6  # standard deviation of the hourly perturbation on the logit scale [-]
 HOURLY_PERSISTENCE = 0.7  # lag-1 (hour-to-hour) autocorrelation of the hourly perturbation [-]
 GAUSS_OFFSET_BOUND = 4.0  # the monthly offset of the daily Gaussian process is sought in [-4, 4] [-]
+GAUSS_HERMITE_NODES = 16  # nodes of the expectation over the standard-normal day [-]
+# ASSUMPTION: a typical year's month keeps this fraction [-] of the departure of its days' GHI from the
+# catalogue's monthly GHI (a month with a long dark spell stays a duller month), at most MONTHLY_GHI_BAND;
+# the shrinkage keeps the expectation, so averaged over years the months return to the catalogue's.
+MONTHLY_GHI_SHRINK = 0.25
+MONTHLY_GHI_BAND = 0.09
 
 # Temperature. The daily range and the synoptic anomalies are the station's (weather.daily_climate).
 TEMP_MAX_SOLAR_HOUR = 15.0  # ASSUMPTION: CSWD hourly means peak at 15-16 h local standard time
@@ -162,7 +185,7 @@ def typical_year(hub: Hub | str, year: int = 2025, seed: int = 0) -> WeatherData
     solar_hour = _solar_hour(mid, hub.lon)
 
     extra = np.asarray(dni_extra, dtype=float) * np.clip(np.cos(np.radians(zenith)), 0.0, None)
-    sky = _ar1(rng, int(day.max()) + 1, climate.kt_persistence)
+    sky = climate.daily_gauss(rng.standard_normal(int(day.max()) + 1), month[::24])
 
     ghi, daily_kt = _cloudy_ghi(hub, climate, clear_ghi, extra, month, day, sky, rng)
     split = pvlib.irradiance.erbs(ghi, zenith, mid.day_of_year.to_numpy())
@@ -300,15 +323,6 @@ def _monthly_means(series: np.ndarray, month: np.ndarray) -> np.ndarray:
     return np.bincount(month, weights=series, minlength=12) / np.bincount(month, minlength=12)
 
 
-def _daily_kt(climate: StationClimate, gauss: np.ndarray, day_month: np.ndarray) -> np.ndarray:
-    """Daily clearness index [-]: the Gaussian process mapped through each month's stored kt quantiles."""
-    position = ndtr(gauss) * (len(QUANTILE_PROBABILITIES) - 1)
-    low = np.minimum(position.astype(int), len(QUANTILE_PROBABILITIES) - 2)
-    table = climate.kt_quantiles[day_month]
-    rows = np.arange(len(gauss))
-    return table[rows, low] + (position - low) * (table[rows, low + 1] - table[rows, low])
-
-
 def _monthly_targets_wh(hub: Hub, month: np.ndarray, clear_ghi: np.ndarray) -> np.ndarray:
     """The catalogue's monthly GHI on this calendar [Wh/m2]; refuses what the clear sky cannot give."""
     days_in_month = np.bincount(month, minlength=12) / 24.0
@@ -325,24 +339,50 @@ def _monthly_targets_wh(hub: Hub, month: np.ndarray, clear_ghi: np.ndarray) -> n
     return target_wh
 
 
-def _daily_ghi(climate: StationClimate, gauss: np.ndarray, day_month: np.ndarray, extra_day: np.ndarray,
-               clear_day: np.ndarray, target_wh: np.ndarray) -> np.ndarray:
-    """Daily GHI [Wh/m2] whose monthly sums are the targets: the month's offset of the Gaussian process.
+def _monthly_offsets(monthly_ghi: Callable[[np.ndarray], np.ndarray], target_wh: np.ndarray) -> np.ndarray:
+    """The 12 monthly offsets of the daily Gaussian process at which ``monthly_ghi`` meets the targets.
 
-    Bisection on the 12 monthly offsets at once (monthly GHI rises monotonically with the offset); a
-    day's GHI is at most the clear sky's.
+    Bisection on all 12 at once: monthly GHI rises monotonically with the offset.
     """
     low, high = np.full(12, -GAUSS_OFFSET_BOUND), np.full(12, GAUSS_OFFSET_BOUND)
     for _ in range(40):
         offset = 0.5 * (low + high)
-        ghi = np.minimum(_daily_kt(climate, gauss + offset[day_month], day_month) * extra_day,
-                         DAILY_KC_MAX * clear_day)
-        too_bright = np.bincount(day_month, weights=ghi, minlength=12) > target_wh
+        too_bright = monthly_ghi(offset) > target_wh
         high = np.where(too_bright, offset, high)
         low = np.where(too_bright, low, offset)
-    offset = 0.5 * (low + high)
-    return np.minimum(_daily_kt(climate, gauss + offset[day_month], day_month) * extra_day,
-                      DAILY_KC_MAX * clear_day)
+    return 0.5 * (low + high)
+
+
+def _daily_ghi(climate: StationClimate, gauss: np.ndarray, day_month: np.ndarray, extra_day: np.ndarray,
+               clear_day: np.ndarray, target_wh: np.ndarray) -> np.ndarray:
+    """Daily GHI [Wh/m2]: the station's days, each month near its target.
+
+    The month's offset of the Gaussian process is first the one at which the *expected* monthly GHI is
+    the target (Gauss-Hermite over the standard-normal day); this year's days then sum to S. The offset
+    is solved again for target + ``MONTHLY_GHI_SHRINK`` (S - target), within ``MONTHLY_GHI_BAND`` of
+    the target. So a month with a dark spell stays a duller month instead of being brightened back to
+    the climatology (which would dilute the spell), and the expectation stays the target; a day's GHI
+    is at most the clear sky's.
+    """
+    nodes, weights = np.polynomial.hermite_e.hermegauss(GAUSS_HERMITE_NODES)
+    weights = weights / weights.sum()
+
+    def days(offset: np.ndarray, gauss: np.ndarray, repeat: int = 1) -> np.ndarray:
+        months = np.tile(day_month, repeat)
+        kt = climate.daily_kt(gauss + offset[months], months).reshape(repeat, -1)
+        return np.minimum(kt * extra_day, DAILY_KC_MAX * clear_day)
+
+    def expected(offset: np.ndarray) -> np.ndarray:
+        at_nodes = days(offset, np.repeat(nodes, len(day_month)), len(nodes))
+        return np.bincount(day_month, weights=weights @ at_nodes, minlength=12)
+
+    offset = _monthly_offsets(expected, target_wh)
+    sample = np.bincount(day_month, weights=days(offset, gauss)[0], minlength=12)
+    banded = np.clip(target_wh + MONTHLY_GHI_SHRINK * (sample - target_wh),
+                     (1.0 - MONTHLY_GHI_BAND) * target_wh, (1.0 + MONTHLY_GHI_BAND) * target_wh)
+    offset = _monthly_offsets(
+        lambda trial: np.bincount(day_month, weights=days(trial, gauss)[0], minlength=12), banded)
+    return days(offset, gauss)[0]
 
 
 def _cloudy_ghi(hub: Hub, climate: StationClimate, clear_ghi: np.ndarray, extra: np.ndarray,
@@ -370,7 +410,8 @@ def _cloudy_ghi(hub: Hub, climate: StationClimate, clear_ghi: np.ndarray, extra:
         high = np.where(too_bright, level, high)
         low = np.where(too_bright, low, level)
     ghi = clear_ghi * KC_MAX * expit(0.5 * (low + high)[day] + hourly)
-    ghi = ghi * (target_wh / np.bincount(month, weights=ghi, minlength=12))[month]  # remove bisection residue
+    monthly = np.bincount(day_month, weights=daily, minlength=12)
+    ghi = ghi * (monthly / np.bincount(month, weights=ghi, minlength=12))[month]  # remove bisection residue
     return ghi, np.bincount(day, weights=ghi) / extra_day
 
 
