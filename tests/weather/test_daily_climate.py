@@ -80,6 +80,12 @@ def test_longest_dark_spell_falls_in_the_band_of_the_years(name):
     assert spell.median() <= 2.0 * target + 2.0
 
 
+@pytest.mark.xfail(strict=True, reason="the copula's days cluster less than Xifengzhen's autumn rain: "
+                   "CSWD has an 11-day dark spell (Sep 24 - Oct 4), 10 synthetic years reach 10 days")
+def test_qingyang_autumn_dark_spell_is_reached():
+    assert _per_year("qingyang")["longest_dark_spell_days"].max() >= 11
+
+
 @pytest.mark.parametrize("name", HUBS)
 def test_daily_temperature_range_is_the_stations(name):
     target = _targets(name)["dtr_c"]
