@@ -87,6 +87,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -111,7 +112,8 @@ DAILY_KC_MAX = 1.0     # upper bound of a day's clear-sky index [-]: a clear day
 HOURLY_LOGIT_SD = 0.6  # standard deviation of the hourly perturbation on the logit scale [-]
 HOURLY_PERSISTENCE = 0.7  # lag-1 (hour-to-hour) autocorrelation of the hourly perturbation [-]
 GAUSS_OFFSET_BOUND = 4.0  # the monthly offset of the daily Gaussian process is sought in [-4, 4] [-]
-GAUSS_HERMITE_NODES = 16  # nodes of the expectation over the standard-normal day [-]
+GAUSS_HERMITE_NODES = 12  # nodes of the expectation over the standard-normal day [-]
+OFFSET_GRID_POINTS = 41   # offsets at which the expected monthly GHI is evaluated [-]
 # ASSUMPTION: a typical year's month keeps this fraction [-] of the departure of its days' GHI from the
 # catalogue's monthly GHI (a month with a long dark spell stays a duller month), at most MONTHLY_GHI_BAND;
 # the shrinkage keeps the expectation, so averaged over years the months return to the catalogue's.
@@ -169,14 +171,7 @@ def typical_year(hub: Hub | str, year: int = 2025, seed: int = 0) -> WeatherData
     climate = station_climate(hub.cswd_file)
     rng = np.random.default_rng(seed + zlib.crc32(hub.name.encode("utf-8")))
 
-    index = pd.date_range(f"{year}-01-01", f"{year + 1}-01-01", freq="h", tz=TIMEZONE,
-                          inclusive="left").tz_convert("UTC")
-    mid = index + HALF_HOUR
-    local = mid.tz_convert(TIMEZONE)
-    month = local.month.to_numpy() - 1
-    day = local.day_of_year.to_numpy() - 1
-    year_fraction = (local.day_of_year.to_numpy() - 1 + local.hour.to_numpy() / 24.0
-                     + local.minute.to_numpy() / 1440.0) / (366.0 if local.is_leap_year[0] else 365.0)
+    index, mid, month, day, year_fraction, basis = _calendar(year)
 
     solpos = solar_position(mid, hub.lat, hub.lon, hub.elevation_m)
     zenith = solpos["zenith"].to_numpy()
@@ -189,7 +184,6 @@ def typical_year(hub: Hub | str, year: int = 2025, seed: int = 0) -> WeatherData
 
     ghi, daily_kt = _cloudy_ghi(hub, climate, clear_ghi, extra, month, day, sky, rng)
     split = pvlib.irradiance.erbs(ghi, zenith, mid.day_of_year.to_numpy())
-    basis = _mean_preserving_basis(month, year_fraction)
     temp_air = _temperature(hub, climate, month, day, basis, solar_hour, mid, daily_kt, rng)
     wind = _wind(hub, month, year_fraction, basis, solar_hour, (sky, day, climate.wind_kt_correlation), rng)
 
@@ -203,6 +197,28 @@ def typical_year(hub: Hub | str, year: int = 2025, seed: int = 0) -> WeatherData
     }, index=index)
     return WeatherData(data=data, latitude=hub.lat, longitude=hub.lon, elevation_m=hub.elevation_m,
                        wind_height_m=WIND_HEIGHT_M, source=f"typical year {hub.name} (seed {seed})")
+
+
+@lru_cache(maxsize=16)  # 16 years of about 0.9 MB each
+def _calendar(year: int) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex, np.ndarray, np.ndarray, np.ndarray,
+                                  np.ndarray]:
+    """The hours of a local calendar year, shared by every hub (read-only arrays).
+
+    Returns the UTC index of interval starts, the mid-points, the local month (0-11) and day of the
+    year (0-based) of each hour, the fraction of the year [-] and the mean-preserving basis.
+    """
+    index = pd.date_range(f"{year}-01-01", f"{year + 1}-01-01", freq="h", tz=TIMEZONE,
+                          inclusive="left").tz_convert("UTC")
+    mid = index + HALF_HOUR
+    local = mid.tz_convert(TIMEZONE)
+    month = local.month.to_numpy() - 1
+    day = local.day_of_year.to_numpy() - 1
+    year_fraction = (local.day_of_year.to_numpy() - 1 + local.hour.to_numpy() / 24.0
+                     + local.minute.to_numpy() / 1440.0) / (366.0 if local.is_leap_year[0] else 365.0)
+    arrays = (month, day, year_fraction, _mean_preserving_basis(month, year_fraction))
+    for array in arrays:
+        array.flags.writeable = False
+    return (index, mid, *arrays)
 
 
 def _check_int(field: str, value: object, low: int, high: int, expected: str) -> None:
@@ -345,7 +361,7 @@ def _monthly_offsets(monthly_ghi: Callable[[np.ndarray], np.ndarray], target_wh:
     Bisection on all 12 at once: monthly GHI rises monotonically with the offset.
     """
     low, high = np.full(12, -GAUSS_OFFSET_BOUND), np.full(12, GAUSS_OFFSET_BOUND)
-    for _ in range(40):
+    for _ in range(30):
         offset = 0.5 * (low + high)
         too_bright = monthly_ghi(offset) > target_wh
         high = np.where(too_bright, offset, high)
@@ -367,22 +383,23 @@ def _daily_ghi(climate: StationClimate, gauss: np.ndarray, day_month: np.ndarray
     nodes, weights = np.polynomial.hermite_e.hermegauss(GAUSS_HERMITE_NODES)
     weights = weights / weights.sum()
 
-    def days(offset: np.ndarray, gauss: np.ndarray, repeat: int = 1) -> np.ndarray:
-        months = np.tile(day_month, repeat)
-        kt = climate.daily_kt(gauss + offset[months], months).reshape(repeat, -1)
-        return np.minimum(kt * extra_day, DAILY_KC_MAX * clear_day)
+    def days(offset: np.ndarray) -> np.ndarray:
+        return np.minimum(climate.daily_kt(gauss + offset[day_month], day_month) * extra_day,
+                          DAILY_KC_MAX * clear_day)
 
-    def expected(offset: np.ndarray) -> np.ndarray:
-        at_nodes = days(offset, np.repeat(nodes, len(day_month)), len(nodes))
-        return np.bincount(day_month, weights=weights @ at_nodes, minlength=12)
-
-    offset = _monthly_offsets(expected, target_wh)
-    sample = np.bincount(day_month, weights=days(offset, gauss)[0], minlength=12)
+    # The expected monthly GHI (the clear-sky cap aside) on a grid of offsets: the month's expected kt,
+    # rising in the offset, times its extraterrestrial irradiation; the offset is interpolated.
+    grid = np.linspace(-GAUSS_OFFSET_BOUND, GAUSS_OFFSET_BOUND, OFFSET_GRID_POINTS)
+    trial = grid[:, None, None] + nodes[None, :, None] + np.zeros((1, 1, 12))
+    months = np.broadcast_to(np.arange(12), trial.shape)
+    kt = climate.daily_kt(trial.ravel(), months.ravel()).reshape(trial.shape)
+    expected = np.einsum("k,gkm->gm", weights, kt) * np.bincount(day_month, weights=extra_day, minlength=12)
+    offset = np.array([np.interp(target_wh[m], expected[:, m], grid) for m in range(12)])
+    sample = np.bincount(day_month, weights=days(offset), minlength=12)
     banded = np.clip(target_wh + MONTHLY_GHI_SHRINK * (sample - target_wh),
                      (1.0 - MONTHLY_GHI_BAND) * target_wh, (1.0 + MONTHLY_GHI_BAND) * target_wh)
-    offset = _monthly_offsets(
-        lambda trial: np.bincount(day_month, weights=days(trial, gauss)[0], minlength=12), banded)
-    return days(offset, gauss)[0]
+    offset = _monthly_offsets(lambda trial: np.bincount(day_month, weights=days(trial), minlength=12), banded)
+    return days(offset)
 
 
 def _cloudy_ghi(hub: Hub, climate: StationClimate, clear_ghi: np.ndarray, extra: np.ndarray,
@@ -403,8 +420,8 @@ def _cloudy_ghi(hub: Hub, climate: StationClimate, clear_ghi: np.ndarray, extra:
     hourly = HOURLY_LOGIT_SD * _ar1(rng, len(clear_ghi), HOURLY_PERSISTENCE)
     # Bisection on each day's logit level so that the hours sum to the day's GHI (kc stays <= KC_MAX).
     centre = np.log(day_kc / (1.0 - day_kc))
-    low, high = centre - 2.0 * GAUSS_OFFSET_BOUND, centre + 2.0 * GAUSS_OFFSET_BOUND
-    for _ in range(30):
+    low, high = centre - GAUSS_OFFSET_BOUND, centre + GAUSS_OFFSET_BOUND
+    for _ in range(18):
         level = 0.5 * (low + high)
         too_bright = np.bincount(day, weights=clear_ghi * expit(level[day] + hourly)) * KC_MAX > daily
         high = np.where(too_bright, level, high)
