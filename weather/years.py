@@ -1,8 +1,10 @@
 """Many weather years for a hub that differ the way real years do.
 
 Each year is a typical year (:func:`weather.synthetic.typical_year`) of its own calendar year with its
-own seed, so its days, dark spells and calm spells differ; on top, the year as a whole is brighter or
-duller and windier or calmer than the climatology by an inter-annual anomaly:
+own seed, so its days, dark spells and calm spells differ, drawn from the hub's CSWD station's daily
+climate (weather/daily_climate.py: dark days, persistence, spells, daily temperature range); its
+months keep a quarter of their days' departure from the climatology; on top, the year as a whole is
+brighter or duller and windier or calmer than the climatology by an inter-annual anomaly:
 
 - annual GHI x (1 + ``GHI_INTERANNUAL_CV`` z_ghi);
 - wind speed x (1 + ``WIND_SPEED_INTERANNUAL_CV`` z_wind) (energy moves about twice as much);
