@@ -8,12 +8,15 @@ dayahead ``--out DIR``:
   ``renewable_forecast_kw``, ``facility_kw`` [kW], ``expected_green_share`` [-],
   ``marginal_price_per_kwh`` [objective unit per kWh], and the flexibility offer ``flex_up_mw``,
   ``flex_down_mw`` [MW] (each hour on its own);
-- ``plan.json``: the same per hub as lists by hour, the day's energy offer per hub [MWh], settings;
-- ``state.json``: the planned state (start of the day and the committed plan), the input of ``settle``.
+- ``plan.json``: the same per hub as lists by hour, the day's energy offer per hub [MWh], the demand
+  charge per hub (``peak_to_date_kw`` carried in, ``planned_peak_kw``, ``peak_increase_kw`` [kW],
+  ``demand_charge_increase_cny`` [CNY]: what the plan adds to the month's bill), settings;
+- ``state.json``: the planned state (start of the day, each hub's month-to-date peak grid import
+  ``peak_to_date_kw`` [kW] and the committed plan), the input of ``settle``.
 
 settle ``--out DIR``: ``settled.csv`` (flows that ran, per hub and step), ``state.json`` (the next
-day's state, the input of the next ``dayahead --state``) and ``summary.json`` (energies, work open and
-overdue).
+day's state with the month-to-date peak carried forward, the input of the next ``dayahead --state``)
+and ``summary.json`` (energies, work open and overdue, the next state's ``peak_to_date_kw``).
 """
 
 from __future__ import annotations
@@ -49,8 +52,10 @@ def write_dayahead(plan: DayAheadPlan, out: str | Path, scenario_path: str) -> d
         "settings": plan.settings,
         "late_mwh": plan.late_mwh,
         "offer_day_mwh": plan.offer_day,
+        "demand_charge": plan.demand_charge,
         "units": {
             "*_kw": "kW",
+            "*_cny": "CNY",
             "flex_*_mw": "MW",
             "expected_green_share": "-",
             "marginal_price_per_kwh": f"objective ({scenario.objective.minimize}) per kWh",
@@ -87,6 +92,7 @@ def write_settlement(
         "open_mwh": {name: value / 1e3 for name, value in following.open_kwh.items()},
         "overdue_mwh": overdue,
         "soc_kwh": following.soc_kwh,
+        "peak_to_date_kw": following.peak_to_date_kw,
     }
     table = _local(settled, scenario)
     return {

@@ -20,13 +20,20 @@ load were as the scenario says (only the weather is uncertain here).
 Open work follows the rule of rolling operation: first in, first out, so the work still open is the
 latest arrivals; a state carries its total per workload (and, for people and schedulers, the cohorts
 with their arrival and due times).
+
+Demand charge: a state carries each hub's month-to-date peak grid import ``peak_to_date_kw`` [kW], the
+highest settled import of the calendar month (local time, :func:`engine.schedule.month_fractions`)
+before the state's midnight. The plan pays only on raising it (``peak_to_date_kw`` of
+:meth:`~engine.studies.operate.RollingPlanner.plan`, as in rolling operation); settlement carries
+``max(peak, settled import of the day)`` forward, and 0 when the next midnight opens a new month.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -39,6 +46,7 @@ from engine.inputs.forecast_files import with_scenario_forecasts
 from engine.inputs.scenario import Scenario
 from engine.model.flexibility import Flexibility
 from engine.model.results import marginal_price
+from engine.schedule import month_fractions
 from engine.simulate.settle import HubLimits, settle
 from engine.studies.operate import (
     DEADLINE_BUFFER_HOURS,
@@ -51,8 +59,8 @@ from engine.studies.phases import Phases, unobserved
 from weather.forecast import ForecastSet
 
 HOURS_PER_DAY = 24.0
-STATE_VERSION = 1
-"""Version of the state record (``state.json``)."""
+STATE_VERSION = 2
+"""Version of the state record (``state.json``); 2 added ``peak_to_date_kw`` (older records are refused)."""
 
 _PLAN_ARRAYS = (
     "pue",
@@ -79,12 +87,16 @@ class DayState:
     plan : dict or None
         The committed day (arrays ``(steps, hubs)`` of :data:`_PLAN_ARRAYS` and ``workload_it_kw``
         ``(steps, hubs, workloads)``), present in a planned state until it is settled.
+    peak_to_date_kw : dict of str to float
+        Highest settled grid import of the calendar month before ``time``, per hub [kW] (module
+        docstring); a hub left out is at 0.
     """
 
     time: pd.Timestamp
     soc_kwh: dict
     open_kwh: dict
     plan: dict | None = None
+    peak_to_date_kw: dict = field(default_factory=dict)
 
 
 def day_start(scenario: Scenario, date: str) -> int:
@@ -119,6 +131,7 @@ def initial_state(scenario: Scenario, start: int = 0) -> DayState:
             if h.battery is not None
         },
         open_kwh={w.name: 0.0 for w in scenario.workloads},
+        peak_to_date_kw={name: 0.0 for name in scenario.hubs},
     )
 
 
@@ -155,6 +168,36 @@ def _soc_vector(scenario: Scenario, state: DayState, source: str) -> np.ndarray:
     return soc
 
 
+def _peak_vector(scenario: Scenario, state: DayState, source: str) -> np.ndarray:
+    """``(hubs,)`` month-to-date peak grid import from the state [kW], each a finite number >= 0."""
+    peak = np.zeros(len(scenario.hubs))
+    for i, name in enumerate(scenario.hubs):
+        value = state.peak_to_date_kw.get(name, 0.0)
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or not math.isfinite(value) or value < 0:
+            raise ScenarioError(
+                f"{source}: peak_to_date_kw.{name}: expected a number >= 0 kW (the month's highest "
+                f"grid import so far), got {value!r}; use the state settle wrote, or 0 at the start "
+                "of a month"
+            )
+        peak[i] = float(value)
+    return peak
+
+
+def _demand_charge(scenario: Scenario, peak: np.ndarray, grid_import_kw: np.ndarray) -> dict:
+    """Hub -> the day's month-to-date peak before and after, its rise [kW] and the charge on it [CNY]."""
+    planned = np.maximum(peak, grid_import_kw.max(axis=0, initial=0.0))
+    return {
+        name: {
+            "peak_to_date_kw": float(peak[h]),
+            "planned_peak_kw": float(planned[h]),
+            "peak_increase_kw": float(planned[h] - peak[h]),
+            "demand_charge_increase_cny": float((planned[h] - peak[h]) * hub.demand_charge_cny_per_kw_month),
+        }
+        for h, (name, hub) in enumerate(scenario.hubs.items())
+    }
+
+
 @dataclass(frozen=True)
 class DayAheadPlan:
     """A day-ahead plan (module docstring).
@@ -172,6 +215,12 @@ class DayAheadPlan:
         ``marginal_price_per_kwh`` [objective unit per kWh], ``flex_up_mw``, ``flex_down_mw`` [MW].
     offer_day : dict
         Hub -> ``{"up_mwh", "down_mwh"}``: facility energy the day's load can rise and fall [MWh].
+    demand_charge : dict
+        Hub -> ``peak_to_date_kw`` (carried in by the state), ``planned_peak_kw`` (with the day's planned
+        import) and ``peak_increase_kw`` [kW], and ``demand_charge_increase_cny``: the increase x the
+        hub's demand charge [CNY], what the day's plan adds to the month's bill (a tariff bills the
+        whole month's peak; the LP prices the increase prorated over its look-ahead,
+        :class:`engine.model.grid.Grid`).
     state : DayState
         The planned state (the day's start and the committed plan), for :func:`settle_day`.
     late_mwh : float
@@ -185,6 +234,7 @@ class DayAheadPlan:
     steps: int
     plan: pd.DataFrame
     offer_day: dict
+    demand_charge: dict
     state: DayState
     late_mwh: float
     settings: dict
@@ -257,9 +307,10 @@ def day_ahead(
         forecasts = {**offline, **(forecasts or {})}
     planner = RollingPlanner(drained, lookahead, buffer)
     renewable = _forecast_kw(drained, forecasts, start, min(lookahead, len(drained.index) - start))
-    soc = _soc_vector(drained, state, state_source)
+    soc, peak = _soc_vector(drained, state, state_source), _peak_vector(drained, state, state_source)
     phases("solving")
-    made = planner.plan(start, renewable, _done_before(drained, state, start, state_source), soc, solver)
+    made = planner.plan(start, renewable, _done_before(drained, state, start, state_source), soc, solver,
+                        peak_to_date_kw=peak)
     model = planner.model
     prices = marginal_price(model.layout, model.data, model.components).to_numpy()
     flows = {name: np.asarray(values)[:day].copy() for name, values in made.flows.items()}
@@ -293,6 +344,7 @@ def day_ahead(
         steps=day,
         plan=frame,
         offer_day=offer_day,
+        demand_charge=_demand_charge(drained, peak, flows["grid_import_kw"]),
         state=planned,
         late_mwh=made.late_mwh,
         settings=settings,
@@ -360,7 +412,8 @@ def settle_day(
     -------
     tuple of (pandas.DataFrame, DayState)
         The settled flows (one row per hub and step: ``time``, ``hub``, flows [kW], ``battery_soc_kwh``
-        [kWh], ``<workload>_it_kw``) and the state at the next midnight.
+        [kWh], ``<workload>_it_kw``) and the state at the next midnight (its ``peak_to_date_kw``
+        ``max(peak, settled import)`` per hub, 0 when that midnight opens a new calendar month).
     """
     if state.plan is None:
         raise ScenarioError(
@@ -384,6 +437,9 @@ def settle_day(
     open_before = np.array([float(state.open_kwh.get(w.name, 0.0)) for w in drained.workloads])
     open_next = np.clip(open_before + arrived[start + steps - 1] - before - done, 0.0, None)
     hubs = list(drained.hubs)
+    month = month_fractions(drained)[0]
+    peak = np.maximum(_peak_vector(drained, state, state_source), result.grid_import_kw.max(axis=0))
+    peak = peak if month[start + steps] == month[start] else np.zeros(len(hubs))
     following = DayState(
         time=drained.index[start + steps],
         soc_kwh={
@@ -392,6 +448,7 @@ def settle_day(
             if h.battery is not None
         },
         open_kwh={w.name: float(open_next[k]) for k, w in enumerate(drained.workloads)},
+        peak_to_date_kw={name: float(peak[i]) for i, name in enumerate(hubs)},
     )
     index = drained.index[start : start + steps]
     frame = pd.DataFrame({"time": np.tile(index, len(hubs)), "hub": np.repeat(hubs, steps)})
@@ -460,6 +517,8 @@ def state_record(scenario: Scenario, state: DayState, scenario_path: str) -> dic
     record = {"version": STATE_VERSION, "kind": "settled" if state.plan is None else "planned",
               "scenario": scenario_path, "time": state.time.tz_convert(zone).isoformat(),
               "soc_kwh": dict(state.soc_kwh), "open_kwh": dict(state.open_kwh),
+              "peak_to_date_kw": {name: float(state.peak_to_date_kw.get(name, 0.0))
+                                  for name in scenario.hubs},
               "open_cohorts": {name: [{"arrived": row["arrived"].tz_convert(zone).isoformat(),
                                        "due": row["due"].tz_convert(zone).isoformat(), "kwh": row["kwh"]}
                                       for row in rows]
@@ -480,13 +539,16 @@ def state_from_record(record: object, scenario: Scenario, source: str) -> DaySta
     if not isinstance(record, dict) or record.get("version") != STATE_VERSION:
         got = record.get("version") if isinstance(record, dict) else type(record).__name__
         raise ScenarioError(f"{source}: version: expected a suandian state record of version "
-                            f"{STATE_VERSION}, got {got!r}; pass the state.json written by "
-                            "`suandian dayahead` or `settle`")
+                            f"{STATE_VERSION}, got {got!r}; pass the state.json written by this "
+                            "suandian's `dayahead` or `settle` (version 1 has no peak_to_date_kw: re-plan "
+                            "the day, or add it per hub in kW and set version 2)")
     try:
         time = pd.Timestamp(record["time"])
         soc, open_kwh = dict(record["soc_kwh"]), dict(record["open_kwh"])
+        peak = dict(record["peak_to_date_kw"])
     except (KeyError, TypeError, ValueError) as error:
-        raise ScenarioError(f"{source}: expected keys time (ISO with offset), soc_kwh and open_kwh, got "
+        raise ScenarioError(f"{source}: expected keys time (ISO with offset), soc_kwh, open_kwh and "
+                            f"peak_to_date_kw, got "
                             f"{sorted(record)}; pass the state.json written by suandian") from error
     if time.tzinfo is None:
         raise ScenarioError(f"{source}: time: expected an ISO time with its UTC offset, got "
@@ -496,7 +558,13 @@ def state_from_record(record: object, scenario: Scenario, source: str) -> DaySta
         raise ScenarioError(f"{source}: open_kwh: expected the scenario's workloads "
                             f"{[w.name for w in scenario.workloads]}, got {unknown}; use a state of this "
                             "scenario")
+    if set(peak) != set(scenario.hubs):
+        raise ScenarioError(f"{source}: peak_to_date_kw: expected the scenario's hubs {list(scenario.hubs)}, "
+                            f"got {sorted(peak)}; use a state of this scenario")
     plan = record.get("plan")
     if plan is not None:
         plan = {name: np.asarray(values, dtype=float) for name, values in plan.items()}
-    return DayState(time=time.tz_convert("UTC"), soc_kwh=soc, open_kwh=open_kwh, plan=plan)
+    state = DayState(time=time.tz_convert("UTC"), soc_kwh=soc, open_kwh=open_kwh, plan=plan,
+                     peak_to_date_kw=peak)
+    _peak_vector(scenario, state, source)
+    return state
