@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,6 +14,7 @@ from engine.inputs.drain import with_drain
 from engine.model.flexibility import Flexibility
 from engine.studies.dayahead import day_ahead, initial_state, settle_day, state_from_record, state_record
 from engine.studies.operate import RollingPlanner
+from tests.engine.builders import time_index
 from tests.engine.studies.test_operate import two_hubs
 
 
@@ -133,3 +136,106 @@ def test_actuals_are_read_and_bad_files_name_the_fix(case, tmp_path):
     pd.read_csv(good).assign(time=lambda f: f["time"].str[:19]).to_csv(naive, index=False)
     with pytest.raises(ScenarioError, match="naive.csv: time: expected times with a UTC offset"):
         read_actuals(naive, index, list(case.hubs))
+
+
+DEMAND_CHARGE = 36.1
+"""CNY per kW-month: Guangdong two-part tariff, 1-10 kV, Feb 2026 (../shared/FACTS.md)."""
+
+
+def charged(case):
+    """``case`` with the demand charge on every hub."""
+    hubs = {name: dataclasses.replace(h, demand_charge_cny_per_kw_month=DEMAND_CHARGE)
+            for name, h in case.hubs.items()}
+    return dataclasses.replace(case, hubs=hubs)
+
+
+@pytest.fixture(scope="module")
+def month_start():
+    """Day 1 planned from nothing, settled, and day 2 planned from the settled state."""
+    case = charged(two_hubs(96))
+    first = day_ahead(case, "2025-07-02")
+    settled, following = settle_day(case, first.state, actual_day(case, first.start, 24))
+    again = state_from_record(state_record(case, following, "case.toml"), case, "state.json")
+    return case, first, settled, again, day_ahead(case, "2025-07-03", state=again)
+
+
+def test_the_month_to_date_peak_is_carried_from_day_to_day(month_start):
+    case, first, settled, again, second = month_start
+    assert first.demand_charge["west"]["peak_to_date_kw"] == 0.0
+    for name in case.hubs:
+        day_one = settled[settled.hub == name].grid_import_kw.max()
+        assert day_one > 0.0
+        assert again.peak_to_date_kw[name] == pytest.approx(day_one)
+        assert second.state.peak_to_date_kw[name] == pytest.approx(day_one)
+        charge = second.demand_charge[name]
+        assert charge["peak_to_date_kw"] == pytest.approx(day_one)
+        # Day 2 pays only on what it plans above the carried peak, at the full monthly rate.
+        planned = second.plan[second.plan.hub == name].grid_import_kw.max()
+        assert charge["peak_increase_kw"] == pytest.approx(max(planned - day_one, 0.0))
+        cny = DEMAND_CHARGE * charge["peak_increase_kw"]
+        assert charge["demand_charge_increase_cny"] == pytest.approx(cny)
+        # From nothing, day 1 pays on its whole planned peak.
+        whole = first.plan[first.plan.hub == name].grid_import_kw.max()
+        assert first.demand_charge[name]["peak_increase_kw"] == pytest.approx(whole)
+
+
+def test_a_carried_peak_above_the_grid_cap_leaves_nothing_to_pay(month_start):
+    case, _, _, again, second = month_start
+    caps = {name: h.grid_import_kw for name, h in case.hubs.items()}
+    high = dataclasses.replace(again, peak_to_date_kw=caps)
+    plan = day_ahead(case, "2025-07-03", state=high)
+    for name in case.hubs:
+        assert plan.demand_charge[name]["peak_increase_kw"] == 0.0
+        assert plan.demand_charge[name]["demand_charge_increase_cny"] == 0.0
+        assert plan.demand_charge[name]["planned_peak_kw"] == caps[name]
+    assert plan.state.peak_to_date_kw == caps
+    # The LP sees the carried peak: with nothing left to pay it no longer shaves the peak it would
+    # shave from 0 (measured: west 1,023.8 kW against 1,004.7 kW; east 1,040.0 kW both).
+    fresh = day_ahead(case, "2025-07-03", state=dataclasses.replace(again, peak_to_date_kw={}))
+    assert fresh.demand_charge["west"]["peak_to_date_kw"] == 0.0
+    peaks = [p.plan.groupby("hub").grid_import_kw.max() for p in (plan, fresh)]
+    assert (peaks[0] >= peaks[1] - 1e-6).all() and peaks[0].sum() > peaks[1].sum() + 1.0
+
+
+def month_end(steps: int = 72):
+    """The two hubs over 30 July to 1 August local: a new month at the third midnight."""
+    case = charged(two_hubs(steps))
+    index = time_index(steps, start="2025-07-30 00:00")
+    hubs = {name: dataclasses.replace(h, series=h.series.set_axis(index)) for name, h in case.hubs.items()}
+    workloads = tuple(dataclasses.replace(w, arrival_it_kw=w.arrival_it_kw.set_axis(index))
+                      for w in case.workloads)
+    return dataclasses.replace(case, index=index, hubs=hubs, workloads=workloads)
+
+
+def test_the_peak_resets_at_the_first_midnight_of_a_month():
+    case = month_end()
+    first = day_ahead(case, "2025-07-30")
+    _, following = settle_day(case, first.state, actual_day(case, first.start, 24))
+    assert min(following.peak_to_date_kw.values()) > 0.0
+    last = day_ahead(case, "2025-07-31", state=following)
+    assert last.demand_charge["east"]["peak_to_date_kw"] == following.peak_to_date_kw["east"]
+    _, august = settle_day(case, last.state, actual_day(case, last.start, 24))
+    assert august.time.tz_convert("Asia/Shanghai") == pd.Timestamp("2025-08-01", tz="Asia/Shanghai")
+    assert august.peak_to_date_kw == {"west": 0.0, "east": 0.0}
+
+
+@pytest.mark.parametrize("value", [-5.0, "high", None, float("nan"), True])
+def test_a_bad_peak_in_the_state_names_the_file_field_and_fix(month_start, value):
+    case, _, _, again, _ = month_start
+    record = state_record(case, again, "case.toml")
+    record["peak_to_date_kw"]["west"] = value
+    with pytest.raises(ScenarioError, match=r"^state.json: peak_to_date_kw.west: expected a number >= 0 kW.*"
+                                            r"use the state settle wrote") as error:
+        state_from_record(record, case, "state.json")
+    assert "\n" not in str(error.value)
+
+
+def test_a_state_without_the_peak_is_refused_with_the_fix(month_start):
+    case, _, _, again, _ = month_start
+    record = state_record(case, again, "case.toml")
+    old = {key: value for key, value in record.items() if key != "peak_to_date_kw"} | {"version": 1}
+    with pytest.raises(ScenarioError, match="state.json: version: expected .* version 2, got 1; .*re-plan"):
+        state_from_record(old, case, "state.json")
+    record.pop("peak_to_date_kw")
+    with pytest.raises(ScenarioError, match="state.json: expected keys .*peak_to_date_kw"):
+        state_from_record(record, case, "state.json")
