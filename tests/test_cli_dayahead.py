@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from engine.cli import EXIT_BAD_INPUT, main
 from engine.inputs.drain import with_drain
@@ -49,6 +50,46 @@ def test_dayahead_settle_dayahead(tmp_path, capsys):
     assert json.loads(printed[printed.index("{"):])["date"] == "2025-07-02"
     planned = json.loads((day2 / "state.json").read_text(encoding="utf-8"))
     assert planned["soc_kwh"] == state["soc_kwh"] and planned["kind"] == "planned"
+    # The month-to-date peak: day 1's settled import per hub, carried into day 2's plan.
+    peaks = pd.read_csv(settled / "settled.csv").groupby("hub").grid_import_kw.max()
+    assert set(state["peak_to_date_kw"]) == set(peaks.index)
+    day2_plan = json.loads((day2 / "plan.json").read_text(encoding="utf-8"))
+    charge = day2_plan["demand_charge"]
+    for hub, peak in peaks.items():
+        assert peak > 0.0
+        assert state["peak_to_date_kw"][hub] == pytest.approx(peak, abs=1e-3)  # settled.csv: 4 decimals
+        assert planned["peak_to_date_kw"][hub] == state["peak_to_date_kw"][hub]
+        assert charge[hub]["peak_to_date_kw"] == state["peak_to_date_kw"][hub]
+        rise = max(day2_plan["hubs"][hub]["grid_import_kw"]) - charge[hub]["peak_to_date_kw"]
+        assert charge[hub]["peak_increase_kw"] == pytest.approx(max(rise, 0.0))
+    summary = json.loads((settled / "summary.json").read_text(encoding="utf-8"))
+    assert summary["peak_to_date_kw"] == state["peak_to_date_kw"]
+
+
+@pytest.mark.parametrize(("field", "value", "expected"), [
+    ("peak_to_date_kw", {"zhongwei": -1.0}, "peak_to_date_kw.zhongwei: expected a number >= 0 kW"),
+    ("peak_to_date_kw", {"zhongwei": "1 MW"}, "peak_to_date_kw.zhongwei: expected a number >= 0 kW"),
+    ("version", 1, "version: expected a suandian state record of version 2, got 1"),
+])
+def test_a_bad_state_field_is_one_line_naming_file_field_and_fix(tmp_path, capsys, field, value, expected):
+    scenario = tmp_path / "small.toml"
+    scenario.write_text(THREE_DAYS, encoding="utf-8")
+    assert main(["dayahead", str(scenario), "--date", "2025-07-01", "--out", str(tmp_path / "d")]) == 0
+    path = tmp_path / "d" / "state.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record[field] = {**record[field], **value} if isinstance(value, dict) else value
+    bad = tmp_path / "bad_state.json"
+    bad.write_text(json.dumps(record), encoding="utf-8")
+    actuals = tmp_path / "actuals.csv"
+    actuals_csv(scenario, "2025-07-01", actuals)
+    for command in (["settle", str(bad), "--actuals", str(actuals), "--out", str(tmp_path / "s")],
+                    ["dayahead", str(scenario), "--date", "2025-07-01", "--state", str(bad), "--out",
+                     str(tmp_path / "p")]):
+        capsys.readouterr()
+        assert main(command) == EXIT_BAD_INPUT
+        error = capsys.readouterr().err
+        assert error.count("\n") == 1 and "bad_state.json" in error and expected in error
+        assert "; " in error.split(expected)[1]  # the fix follows
 
 
 def test_settle_with_actuals_for_the_wrong_day_is_one_line_and_exit_2(tmp_path, capsys):
