@@ -324,13 +324,6 @@ def day_ahead(
         plan={name: flows[name] for name in (*_PLAN_ARRAYS, "workload_it_kw", "transfer_kw")
               if name in flows},
     )
-    offer_day = {
-        name: {
-            "up_mwh": float(offer["up_kwh_day"][h]) / 1e3,
-            "down_mwh": float(offer["down_kwh_day"][h]) / 1e3,
-        }
-        for h, name in enumerate(drained.hubs)
-    }
     settings = {
         "date": date,
         "lookahead_hours": lookahead_hours,
@@ -343,7 +336,9 @@ def day_ahead(
         start=start,
         steps=day,
         plan=frame,
-        offer_day=offer_day,
+        offer_day={name: {"up_mwh": float(offer["up_kwh_day"][h]) / 1e3,
+                          "down_mwh": float(offer["down_kwh_day"][h]) / 1e3}
+                   for h, name in enumerate(drained.hubs)},
         demand_charge=_demand_charge(drained, peak, flows["grid_import_kw"]),
         state=planned,
         late_mwh=made.late_mwh,
