@@ -46,14 +46,17 @@ class HotStartHighs:
         self._last: dict[str, np.ndarray] = {}
         self._data: dict = {}
 
-    def solve(self) -> str:
+    def solve(self, cold: bool = False) -> str:
         """Solve with the problem's current Parameter values; returns the cvxpy status.
 
         The problem's variables, constraint duals, ``value`` and ``status`` are set as by
-        ``problem.solve(solver="HIGHS")``.
+        ``problem.solve(solver="HIGHS")``. ``cold=True`` passes the LP to a new HiGHS model, without the
+        previous basis (the retry when a hot-started solution fails the residual check).
         """
         data, chain, inverse = self.problem.get_problem_data(cp.HIGHS)
         matrix = data["A"].tocsc()
+        if cold:
+            self.highs = None
         if self.highs is None:
             self._pass(data, matrix)
         else:

@@ -101,7 +101,9 @@ def check_residuals(components: Mapping[str, Component], solver: str, status: st
     found = residuals(components)
     worst = max(found, key=found.get)
     if found[worst] > RELATIVE_TOLERANCE:
+        fix = ("rescale the scenario's most extreme numbers or report the scenario file as a bug"
+               if solver.upper() == "HIGHS" else "solve with --solver HIGHS")
         raise SolverError(f"solver {solver} returned status {status!r} but its solution violates {worst} "
                           f"by {found[worst]:.2g} (relative; tolerance {RELATIVE_TOLERANCE:g}); nothing "
-                          "was written. Fix: solve with --solver HIGHS")
+                          f"was written. Fix: {fix}")
     return found[worst]

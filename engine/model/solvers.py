@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from functools import cache
 
 import cvxpy as cp
@@ -43,3 +44,15 @@ def silence_highs_banner() -> None:
         os.dup2(saved[1], 2)
         for descriptor in (null, *saved):
             os.close(descriptor)
+
+
+def solve_problem(problem: cp.Problem, solver: str, options: dict) -> None:
+    """``problem.solve(solver, **options)`` without cvxpy's "Solution may be inaccurate" warning.
+
+    The caller reads ``problem.status`` and refuses everything but ``optimal`` with a one-line error
+    (:meth:`engine.model.assembly.CoSchedulingModel.solve`); the warning would only repeat it, and as a
+    traceback where warnings are errors.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Solution may be inaccurate", category=UserWarning)
+        problem.solve(solver=solver, **options)
