@@ -507,7 +507,7 @@ def _plan(args: argparse.Namespace) -> None:
         _print_weather_notes(args.command, scenario)
         with progress.phase("building and solving"):
             years = scenario.plan is not None and scenario.plan.years > 1
-            across = size_across_years(scenario, solver=args.solver) if years else None
+            across = size_across_years(scenario, solver=args.solver, workers=args.workers) if years else None
             result = size(scenario, solver=args.solver) if across is None else across.result
         with progress.phase("writing"):
             paths = write_outputs(result, args.out, command=args.command, arguments=_arguments(args),
@@ -649,6 +649,8 @@ def _study_commands(commands: argparse._SubParsersAction) -> None:
     plan.add_argument("scenario", type=Path, help="scenario TOML file with a [plan] table")
     plan.add_argument("--years", type=int, help="weather years to size on together (plan.years; "
                       "default the table's, else 1)")
+    plan.add_argument("--workers", type=int, help="local Dask worker processes for the weather years' "
+                      "operation subproblems (plan.method = \"benders\"; default: none, in this process)")
     plan.add_argument("--out", type=Path, default=Path("suandian-plan"),
                       help="output folder for plan.json, schedule.csv, report.html (default ./suandian-plan)")
     _solver_argument(plan)

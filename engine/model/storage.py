@@ -38,7 +38,9 @@ class Storage(Component):
     - sized batteries (:class:`~engine.model.sizing.Sizing`): energy ``E`` and power ``P`` are variables,
       ``Battery-energy_capacity`` ``soc <= E``, ``Battery-charge_capacity`` ``charge <= P``,
       ``Battery-discharge_capacity`` ``discharge <= P``, initial and final state ``initial_soc x E``,
-      and ``c_E @ E + c_P @ P`` in the objective.
+      and ``c_E @ E + c_P @ P`` in the objective; a fixed sizing (:attr:`~engine.model.sizing.Sizing.fixed`)
+      sets ``Battery-energy_fixed`` ``E = fixed_battery_energy_kwh``, ``Battery-power_fixed``
+      ``P = fixed_battery_power_kw``.
 
     Supply ``discharge``, demand ``charge`` at the battery's hub; :data:`THROUGHPUT_PENALTY` x
     ``dt sum(charge + discharge)`` in the objective, and (least cost) the wear ``dt sum_b
@@ -105,6 +107,13 @@ class Storage(Component):
         to_batteries = sp.csc_matrix((share, (self.sized, range(n_sized))),
                                      shape=(len(self.batteries), n_sized))
         self.cost = (sizing.battery_energy_cost_per_kwh @ energy + sizing.battery_power_cost_per_kw @ power)
+        if sizing.fixed:
+            for what, chosen, bounds in (("energy", energy, sizing.battery_energy_kwh),
+                                         ("power", power, sizing.battery_power_kw)):
+                unit = "kwh" if what == "energy" else "kw"
+                fixed = self.parameter(f"fixed_battery_{what}_{unit}", (n_sized,), nonneg=True)
+                fixed.value = np.asarray(bounds[0], dtype=float)
+                self.constrain(f"{what}_fixed", chosen == fixed)
         return initial + to_batteries @ energy, final + to_batteries @ energy
 
     def update(self, data: ModelData) -> None:

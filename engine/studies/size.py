@@ -41,8 +41,9 @@ from engine.inputs.plan_settings import PLAN_HUB_KEYS, PlanSettings
 from engine.inputs.scenario import Battery, Objective, Scenario, plan_settings
 from engine.metrics import statistics
 from engine.model import CoSchedulingModel, Sizing
-from engine.schedule import Schedule
+from engine.schedule import Schedule, objective_value
 from engine.simulate.baseline import run_baseline
+from engine.studies.benders import BendersSolution, benders, year_operations
 from engine.studies.result import SizingOutcome, SolverInfo, StudyResult
 from weather.catalogue import load_catalogue
 
@@ -245,8 +246,13 @@ def _size(scenario: Scenario, solver: str, year_floors: bool) -> StudyResult:
     model = CoSchedulingModel(planning, sizing=_sizing(scenario, planning, settings),
                               green_floor_periods=periods)
     schedule = model.solve(solver=solver)
-    outcome = _sizing_outcome(scenario, settings, model.sized_capacities(),
-                              statistics(planning, schedule, by="total"))
+    return _result(scenario, planning, settings, model.sized_capacities(), schedule)
+
+
+def _result(scenario: Scenario, planning: Scenario, settings: PlanSettings, chosen_kw: Mapping,
+            schedule: Schedule) -> StudyResult:
+    """The sizing's :class:`StudyResult` from its chosen capacities [kW, kWh] and planned operation."""
+    outcome = _sizing_outcome(scenario, settings, chosen_kw, statistics(planning, schedule, by="total"))
     planned = _planned_scenario(planning, outcome, schedule)
     return StudyResult(kind="size", scenario=planned,
                        schedules={"coordinated": schedule, "baseline": run_baseline(planned)},
@@ -421,6 +427,70 @@ def years_scenario(scenario: Scenario, first: int, count: int) -> Scenario:
     return dataclasses.replace(scenario, index=index, hubs=hubs, workloads=workloads)
 
 
+def _period(scenario: Scenario, rows: slice) -> Scenario:
+    """The scenario on the steps ``rows`` of its index only (series, arrivals)."""
+    hubs = {name: dataclasses.replace(hub, series=hub.series.iloc[rows])
+            for name, hub in scenario.hubs.items()}
+    workloads = tuple(dataclasses.replace(w, arrival_it_kw=w.arrival_it_kw.iloc[rows])
+                      for w in scenario.workloads)
+    return dataclasses.replace(scenario, index=scenario.index[rows], hubs=hubs, workloads=workloads)
+
+
+_CAPACITY_FAMILIES = (("solar_kw", "solar_cost_per_kw"), ("wind_kw", "wind_cost_per_kw"),
+                      ("battery_energy_kwh", "battery_energy_cost_per_kwh"),
+                      ("battery_power_kw", "battery_power_cost_per_kw"))
+"""(Bounds, cost) fields of :class:`Sizing` in the order of the Benders capacity vector."""
+
+
+def _size_by_years(scenario: Scenario, solver: str,
+                   workers: int | None) -> tuple[StudyResult, BendersSolution]:
+    """:func:`_size` with the target in every year (or on average) by Benders over the calendar years
+    (:mod:`engine.studies.benders`): one operation subproblem per year."""
+    settings = plan_settings(scenario)
+    planning = _planning_scenario(scenario, settings)
+    sizing = _sizing(scenario, planning, settings)
+    horizon = len(planning.index)
+    years = [(_period(planning, rows), _period_sizing(sizing, rows, horizon))
+             for _, rows in _year_slices(planning)]
+    cost = np.concatenate([getattr(sizing, price) for _, price in _CAPACITY_FAMILIES])
+    bounds = np.concatenate([getattr(sizing, bound) for bound, _ in _CAPACITY_FAMILIES], axis=1)
+    with year_operations(years, solver, workers) as operations:
+        solution = benders(operations.evaluate, cost, bounds, operations.own_designs(),
+                           settings.target == "average", settings.min_green_share)
+        schedules = operations.schedules(solution)
+    schedule = Schedule(
+        kind="coordinated", flows=pd.concat([s.flows for s in schedules], ignore_index=True),
+        status=schedules[0].status, objective=None, solver=schedules[0].solver,
+        build_seconds=sum(s.build_seconds for s in schedules),
+        solve_seconds=sum(s.solve_seconds for s in schedules),
+        marginal_price=pd.concat([s.marginal_price for s in schedules]),
+        link_value=None if schedules[0].link_value is None else sum(s.link_value for s in schedules))
+    schedule = dataclasses.replace(schedule, objective=objective_value(planning, schedule.flows))
+    chosen = _chosen_kw(planning, sizing, solution.capacities)
+    return _result(scenario, planning, settings, chosen, schedule), solution
+
+
+def _period_sizing(sizing: Sizing, rows: slice, horizon_steps: int) -> Sizing:
+    """The sizing on the steps ``rows`` of a ``horizon_steps`` horizon: those steps' profiles and costs."""
+    share = (rows.stop - rows.start) / horizon_steps
+    return dataclasses.replace(sizing, solar_kw_per_kw=sizing.solar_kw_per_kw[rows],
+                               wind_kw_per_kw=sizing.wind_kw_per_kw[rows],
+                               **{price: getattr(sizing, price) * share for _, price in _CAPACITY_FAMILIES})
+
+
+def _chosen_kw(planning: Scenario, sizing: Sizing, capacities: np.ndarray) -> dict[str, dict[str, float]]:
+    """The Benders capacity vector as :meth:`CoSchedulingModel.sized_capacities` gives it [kW, kWh]."""
+    sizes = [len(planning.hubs), len(planning.hubs), len(sizing.batteries), len(sizing.batteries)]
+    parts = dict(zip([bound for bound, _ in _CAPACITY_FAMILIES], np.split(capacities, np.cumsum(sizes)[:3]),
+                     strict=True))
+    chosen = {name: {"solar_kw": float(parts["solar_kw"][h]), "wind_kw": float(parts["wind_kw"][h])}
+              for h, name in enumerate(planning.hubs)}
+    for i, name in enumerate(sizing.batteries):
+        chosen[name]["battery_energy_kwh"] = float(parts["battery_energy_kwh"][i])
+        chosen[name]["battery_power_kw"] = float(parts["battery_power_kw"][i])
+    return chosen
+
+
 def _year_slices(scenario: Scenario) -> list[tuple[int, slice]]:
     """(local calendar year, slice of its steps) of a scenario's index."""
     years = scenario.index.tz_convert(scenario.timezone).year.to_numpy()
@@ -467,13 +537,15 @@ def _design_scenario(scenario: Scenario, result: StudyResult) -> Scenario:
     return dataclasses.replace(scenario, hubs=hubs, objective=objective, plan=None)
 
 
-def size_across_years(scenario: Scenario, *, solver: str = "HIGHS") -> YearsPlan:
+def size_across_years(scenario: Scenario, *, solver: str = "HIGHS", workers: int | None = None) -> YearsPlan:
     """One design for ``plan.years`` weather years, scored on them and on ``plan.out_of_sample_years``.
 
-    The sizing LP of :func:`size` runs on all the years as one horizon (the monolithic LP: capacities
-    shared, operation per year, the battery carried across New Year). ``plan.target = "every_year"``
-    (default) adds the green floor in each calendar year; ``"average"`` keeps only the floor over all
-    years. Each further year is then operated with the design (rounded up), least grid import, no floor.
+    ``plan.target = "every_year"`` (default) holds the green floor in each calendar year; ``"average"``
+    only over all years. ``plan.method = "benders"`` (default) decomposes the sizing into one operation
+    subproblem per year under a master LP over the capacities (:mod:`engine.studies.benders`; each year's
+    battery starts and ends the year at its initial charge); ``"monolithic"`` solves the sizing LP of
+    :func:`size` on all the years as one horizon (the battery carried across New Year), the reference.
+    Each further year is then operated with the design (rounded up), least grid import, no floor.
 
     Parameters
     ----------
@@ -482,6 +554,9 @@ def size_across_years(scenario: Scenario, *, solver: str = "HIGHS") -> YearsPlan
         typical weather.
     solver : str
         An installed cvxpy solver (default HiGHS).
+    workers : int, optional
+        Benders only: local Dask worker processes, each year's subproblem on one of them (a Dask actor);
+        default ``None``, every year in this process.
 
     Returns
     -------
@@ -497,7 +572,10 @@ def size_across_years(scenario: Scenario, *, solver: str = "HIGHS") -> YearsPlan
     """
     settings = plan_settings(scenario)
     sized = years_scenario(scenario, 0, settings.years)
-    result = _size(sized, solver, year_floors=settings.target == "every_year")
+    if settings.method == "monolithic":
+        result = _size(sized, solver, year_floors=settings.target == "every_year")
+    else:
+        result, _ = _size_by_years(sized, solver, workers)
     annual = result.sizing.costs_cny["capacity"] / settings.years
     figures = [year_figures(sized, result.schedules["coordinated"], annual, "sized")]
     if settings.out_of_sample_years:

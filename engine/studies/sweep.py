@@ -62,16 +62,14 @@ DESIGN.md as ``<policy>_<metric>`` for every policy of the point's
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import itertools
 import json
-import os
 import time
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,6 +82,7 @@ from engine.inputs.keypath import apply_overrides, check_key, resolve_key
 from engine.inputs.limits import read_toml
 from engine.inputs.scenario_file import TABLE_KEYS
 from engine.inputs.sources import file_sha256, package_fingerprint, referenced_files
+from engine.studies.cluster import dask_client as _dask_client
 from engine.studies.result import StudyResult
 
 KINDS = ("run", "plan")
@@ -101,8 +100,6 @@ SWEEP_KEY = "sweep key"
 """How error messages name a swept key path (:mod:`engine.inputs.keypath`)."""
 POINTS = "points"
 """The folder of per-point records inside a sweep's output folder."""
-LOCALHOST = "127.0.0.1"
-"""The only interface the local cluster listens on."""
 
 
 class SweepRecordWarning(UserWarning):
@@ -714,32 +711,6 @@ def sweep(source: str | Path | Sweep, out_dir: str | Path, **options: Any) -> Sw
     """
     loaded = source if isinstance(source, Sweep) else load_sweep(source)
     return run_sweep(loaded, out_dir, **options)
-
-
-@contextlib.contextmanager
-def _dask_client(scheduler: str | None, workers: int | None, n_todo: int, processes: bool,
-                 memory_limit: str | float | None, security: Any = None) -> Iterator:
-    """A Client on the given scheduler (with ``security``), or on a LocalCluster closed on exit.
-
-    The local cluster listens on 127.0.0.1 only: scheduler, workers and the scheduler's small HTTP
-    server (health and metrics; the dashboard is off) on free ports, never a fixed 8787 that another
-    cluster on the machine may hold (thread workers talk in-process and listen on no socket).
-    """
-    from distributed import Client, LocalCluster
-
-    if scheduler:
-        with Client(scheduler, security=security) as client:
-            yield client
-        return
-    n_workers = workers if workers is not None else (os.cpu_count() or 1)
-    if n_workers < 1:
-        raise ScenarioError(f"workers: expected at least 1 worker, got {n_workers}; give --workers 1 or more")
-    network = {"host": LOCALHOST, "worker_dashboard_address": f"{LOCALHOST}:0"} if processes else {}
-    cluster = LocalCluster(n_workers=min(n_workers, n_todo), threads_per_worker=1, processes=processes,
-                           dashboard_address=f"{LOCALHOST}:0", scheduler_kwargs={"dashboard": False},
-                           memory_limit=memory_limit, **network)
-    with cluster, Client(cluster) as client:
-        yield client
 
 
 def _cell(value: Any) -> Any:
