@@ -92,6 +92,23 @@ class YearOperation:
         self.families = [f for f, size in zip(_FIXED, (n_hubs, n_hubs, n_batteries, n_batteries), strict=True)
                          if size]
         self.split = np.cumsum([n_hubs, n_hubs, n_batteries])[: len(self.families) - 1]
+        storage = self.model.components["storage"]
+        self.sized = storage.sized  # positions of the sized batteries among the model's batteries
+        self.shares = np.array([storage.batteries[i].initial_soc for i in self.sized])
+        self.energy = slice(2 * n_hubs, 2 * n_hubs + n_batteries)  # their energy in the capacity vector
+
+    def _boundary_slopes(self, model: CoSchedulingModel, gradient: np.ndarray) -> dict:
+        """Slopes of the value in the sized batteries' start and end state [CNY/kWh], and ``gradient``
+        made the slope in energy at fixed start and end (the model's states are ``initial_soc x E`` plus
+        the Parameters ``initial_soc_kwh``, ``final_soc_kwh``)."""
+        if not self.sized:
+            return {"gradient": gradient, "start_gradient": np.zeros(0), "end_gradient": np.zeros(0)}
+        recursion = np.asarray(model.constraints["Battery-soc_recursion"].dual_value, dtype=float)
+        terminal = np.asarray(model.constraints["Battery-terminal"].dual_value, dtype=float).reshape(-1)
+        start, end = -recursion.reshape(model.steps, -1)[0, self.sized], terminal[self.sized]
+        gradient = gradient.copy()
+        gradient[self.energy] -= self.shares * (start + end)
+        return {"gradient": gradient, "start_gradient": start, "end_gradient": end}
 
     def own_design(self) -> dict:
         """The capacities that would be least cost for this year alone (the sizing LP of the year with its
@@ -116,18 +133,30 @@ class YearOperation:
                                ("solar_cost_per_kw", "wind_cost_per_kw", "battery_energy_cost_per_kwh",
                                 "battery_power_cost_per_kw")])
         floor = float(model.constraints["GreenFloor-min_share"].dual_value)
-        return {"capacities": chosen, "value": float(model.problem.value) - float(cost @ chosen),
-                "gradient": -cost, "allowance_gradient": -floor / self.dt, "shortfall_kwh": 0.0,
-                "facility_kwh": float(parts["green_floor"].facility.value) * self.dt}
+        states = self.shares * chosen[self.energy]
+        return {"capacities": chosen, "start_kwh": states, "end_kwh": states,
+                "value": float(model.problem.value) - float(cost @ chosen),
+                **self._boundary_slopes(model, -cost), "allowance_gradient": -floor / self.dt,
+                "shortfall_kwh": 0.0, "facility_kwh": float(parts["green_floor"].facility.value) * self.dt}
 
-    def _assign(self, capacities: np.ndarray, allowance_kwh: float, penalty_cny_per_kwh: float) -> None:
+    def _assign(self, capacities: np.ndarray, allowance_kwh: float, penalty_cny_per_kwh: float,
+                start_kwh: np.ndarray, end_kwh: np.ndarray) -> None:
         parameters = self.model.parameters
         for (_, name), values in zip(self.families, np.split(capacities, self.split), strict=True):
             parameters[name].value = np.maximum(values, 0.0)
+        if self.sized:
+            states = self.shares * np.maximum(capacities[self.energy], 0.0)
+            for name, target in (("initial_soc_kwh", start_kwh), ("final_soc_kwh", end_kwh)):
+                value = parameters[name].value.copy()
+                value[self.sized] = np.asarray(target, dtype=float) - states
+                parameters[name].value = value
         parameters["floor_allowance_kw_sum"].value = allowance_kwh / self.dt
         parameters["shortfall_penalty"].value = penalty_cny_per_kwh * self.dt
+        if self.sized:
+            parameters["terminal_penalty"].value = penalty_cny_per_kwh
 
-    def evaluate(self, capacities: np.ndarray, allowance_kwh: float, penalty_cny_per_kwh: float) -> dict:
+    def evaluate(self, capacities: np.ndarray, allowance_kwh: float, penalty_cny_per_kwh: float,
+                 start_kwh: np.ndarray, end_kwh: np.ndarray) -> dict:
         """The year's least operating cost at the capacities and its subgradient.
 
         Parameters
@@ -138,27 +167,37 @@ class YearOperation:
             Green energy the year may lack against its target [kWh] (negative: must exceed it).
         penalty_cny_per_kwh : float
             Price of a kWh of shortfall beyond the allowance [CNY/kWh].
+        start_kwh, end_kwh : numpy.ndarray
+            State of charge of each sized battery at the year's start, and the least at its end [kWh].
 
         Returns
         -------
         dict
-            ``value`` [CNY], ``gradient`` per capacity [CNY per kW, kWh], ``allowance_gradient`` [CNY/kWh],
+            ``value`` [CNY], ``gradient`` per capacity [CNY per kW, kWh] (start and end held),
+            ``start_gradient``, ``end_gradient`` per sized battery and ``allowance_gradient`` [CNY/kWh],
             ``shortfall_kwh`` and ``facility_kwh`` [kWh].
         """
-        self._assign(capacities, allowance_kwh, penalty_cny_per_kwh)
+        self._assign(capacities, allowance_kwh, penalty_cny_per_kwh, start_kwh, end_kwh)
         self.model.solve_flows(self.solver)
         constraints, floor = self.model.constraints, self.model.components["green_floor"]
         # d value / d Parameter of `variable == Parameter` is minus cvxpy's dual of the constraint.
         gradient = np.concatenate([-np.asarray(constraints[name].dual_value, dtype=float).reshape(-1)
                                    for name, _ in self.families])
-        return {"value": float(self.model.problem.value), "gradient": gradient,
+        return {"value": float(self.model.problem.value), **self._boundary_slopes(self.model, gradient),
                 "allowance_gradient": -float(constraints["GreenFloor-min_share"].dual_value) / self.dt,
-                "shortfall_kwh": float(floor.variables["shortfall_kw_sum"].value) * self.dt,
-                "facility_kwh": float(floor.facility.value) * self.dt}
+                "shortfall_kwh": float(floor.variables["shortfall_kw_sum"].value) * self.dt
+                + self._terminal_shortfall_kwh(), "facility_kwh": float(floor.facility.value) * self.dt}
 
-    def schedule(self, capacities: np.ndarray, allowance_kwh: float, penalty_cny_per_kwh: float) -> Schedule:
+    def _terminal_shortfall_kwh(self) -> float:
+        """How far the sized batteries end short of their end state [kWh] (0 without)."""
+        if not self.sized:
+            return 0.0
+        return float(np.sum(self.model.components["storage"].variables["terminal_shortfall_kwh"].value))
+
+    def schedule(self, capacities: np.ndarray, allowance_kwh: float, penalty_cny_per_kwh: float,
+                 start_kwh: np.ndarray, end_kwh: np.ndarray) -> Schedule:
         """The year's full schedule (flows, duals) at the capacities (:meth:`CoSchedulingModel.solve`)."""
-        self._assign(capacities, allowance_kwh, penalty_cny_per_kwh)
+        self._assign(capacities, allowance_kwh, penalty_cny_per_kwh, start_kwh, end_kwh)
         return self.model.solve(self.solver)
 
 
@@ -168,10 +207,10 @@ class BendersSolution:
 
     Attributes
     ----------
-    capacities : numpy.ndarray
-        The chosen capacities [kW, kWh] (order of :meth:`YearOperation.evaluate`).
-    allowances_kwh : numpy.ndarray
-        Per year, the green energy it may lack against the target [kWh] (all zero: every year).
+    point : dict
+        ``capacities`` [kW, kWh] (order of :meth:`YearOperation.evaluate`); per year ``allowances``
+        (green energy it may lack against the target, all zero for every year), ``starts`` and ``ends``
+        (sized batteries' state [kWh]).
     penalty_cny_per_kwh : float
         The shortfall penalty of the last iterations [CNY/kWh].
     lower_bound, upper_bound : float
@@ -180,46 +219,86 @@ class BendersSolution:
         Master iterations (each one subproblem solve per year).
     """
 
-    capacities: np.ndarray
-    allowances_kwh: np.ndarray
+    point: dict
     penalty_cny_per_kwh: float
     lower_bound: float
     upper_bound: float
     iterations: int
 
 
-Evaluate = Callable[[np.ndarray, np.ndarray, float], list[dict]]
-"""(capacities, allowance per year, penalty) -> the :meth:`YearOperation.evaluate` of every year."""
+Evaluate = Callable[[np.ndarray, np.ndarray, float, np.ndarray, np.ndarray], list[dict]]
+"""(capacities, allowance per year, penalty, start and end states per year) -> the
+:meth:`YearOperation.evaluate` of every year."""
 
 
 class _Master:
-    """The master LPs of the multi-cut decomposition over ``n`` capacities and ``years`` years, in MW
-    (MWh) and million CNY; variables ``z = [x, a (average target only), theta]``."""
+    """The master LPs of the multi-cut decomposition, in MW (MWh) and million CNY. Variables ``z = [x,
+    a (average target only), u, theta]``: the capacities, the allowances, the sized batteries' state at
+    each New Year between two years (``u <= E``; the first year starts and the last ends at
+    ``initial_soc x E``, as the monolithic LP), and one cost per year."""
 
-    def __init__(self, cost: np.ndarray, bounds: np.ndarray, years: int, allowance_kwh: np.ndarray | None):
-        n, self.years = len(cost), years
-        self.n = n + (years if allowance_kwh is not None else 0)  # capacities and allowances
+    def __init__(self, cost: np.ndarray, bounds: np.ndarray, years: int, allowance_kwh: np.ndarray | None,
+                 energy: slice, shares: np.ndarray):
+        n, batteries, self.years = len(cost), len(shares), years
+        self.energy, self.shares = np.arange(n)[energy], shares
+        first_state = n + (years if allowance_kwh is not None else 0)
+        self.states = first_state + np.arange((years - 1) * batteries).reshape(years - 1, batteries)
+        self.n = first_state + (years - 1) * batteries  # every variable but theta
+        self.allowances = slice(n, first_state)
         self.objective = np.r_[cost * _KW_PER_UNIT / _CNY_PER_UNIT, np.zeros(self.n - n), np.ones(years)]
         self.bounds = [tuple(pair / _KW_PER_UNIT) for pair in bounds.T]
         self.rows: list[np.ndarray] = []
         self.rhs: list[float] = []
         if allowance_kwh is not None:
             self.bounds += [(-b / _KW_PER_UNIT, b / _KW_PER_UNIT) for b in allowance_kwh]
-            self.rows.append(np.r_[np.zeros(n), np.ones(years), np.zeros(years)])
-            self.rhs.append(0.0)
+            self._row(dict.fromkeys(range(self.allowances.start, self.allowances.stop), 1.0), 0.0)
+        self.bounds += [(0.0, self.bounds[i][1]) for i in self.energy] * (years - 1)
+        for boundary in self.states:
+            for state, energy in zip(boundary, self.energy, strict=True):
+                self._row({state: 1.0, energy: -1.0}, 0.0)
         self.bounds += [(None, None)] * years
         self.scale = np.array([max(high - low, 1e-9) for low, high in self.bounds[:self.n]])
 
-    def add(self, year: int, point: np.ndarray, cut: dict) -> None:
-        """``theta_y >= value + g (x - x_k) + h (a_y - a_k)`` at the master point ``point``."""
+    def _row(self, entries: dict, rhs: float) -> None:
         row = np.zeros(self.n + self.years)
-        slope = cut["gradient"] * _KW_PER_UNIT / _CNY_PER_UNIT
-        row[:len(slope)] = slope
-        if self.n > len(slope):
-            row[len(slope) + year] = cut["allowance_gradient"] * _KW_PER_UNIT / _CNY_PER_UNIT
+        for where, value in entries.items():
+            row[where] += value
+        self.rows.append(row)
+        self.rhs.append(rhs)
+
+    def point(self, capacities: np.ndarray, allowances: np.ndarray, states: np.ndarray) -> np.ndarray:
+        """The master vector (without theta) of capacities, allowances [kWh] and New Year states [kWh]."""
+        z = np.zeros(self.n)
+        z[:len(capacities)] = capacities
+        z[self.allowances] = allowances if self.allowances.stop > self.allowances.start else []
+        z[self.states.reshape(-1)] = states.reshape(-1)
+        return z / _KW_PER_UNIT
+
+    def unpack(self, z: np.ndarray, n_capacities: int) -> dict:
+        """Capacities, allowances and each year's start and end state of a master point [kW, kWh]."""
+        z = z[:self.n] * _KW_PER_UNIT
+        averaged = self.allowances.stop > self.allowances.start
+        ends_of_horizon = self.shares * z[self.energy]
+        states = z[self.states] if len(self.states) else np.zeros((0, len(self.shares)))
+        return {"capacities": z[:n_capacities], "allowances": z[self.allowances] if averaged
+                else np.zeros(self.years), "starts": np.vstack([ends_of_horizon, states]),
+                "ends": np.vstack([states, ends_of_horizon]), "z": z / _KW_PER_UNIT}
+
+    def add(self, year: int, z: np.ndarray, cut: dict) -> None:
+        """``theta_y >= value + g (x - x_k) + h (a_y - a_k) + slopes (states - states_k)`` at ``z``."""
+        unit = _KW_PER_UNIT / _CNY_PER_UNIT
+        row = np.zeros(self.n + self.years)
+        row[:len(cut["gradient"])] = cut["gradient"] * unit
+        if self.allowances.stop > self.allowances.start:
+            row[self.allowances.start + year] = cut["allowance_gradient"] * unit
+        for slope, boundary in ((cut["start_gradient"], year - 1), (cut["end_gradient"], year)):
+            if 0 <= boundary < self.years - 1:
+                row[self.states[boundary]] += slope * unit
+            else:
+                row[self.energy] += self.shares * slope * unit
         row[self.n + year] = -1.0
         self.rows.append(row)
-        self.rhs.append(float(row[:self.n] @ point[:self.n]) - cut["value"] / _CNY_PER_UNIT)
+        self.rhs.append(float(row[:self.n] @ z[:self.n]) - cut["value"] / _CNY_PER_UNIT)
 
     def _solve(self, objective: np.ndarray, rows: list, rhs: list, bounds: list) -> np.ndarray:
         answer = linprog(objective, A_ub=np.array(rows), b_ub=np.array(rhs), bounds=bounds, method="highs")
@@ -240,14 +319,9 @@ class _Master:
                for (low, high), c, r in zip(self.bounds[:self.n], center[:self.n], reach, strict=True)]
         return self._solve(self.objective, self.rows, self.rhs, box + self.bounds[self.n:])
 
-    def unpack(self, z: np.ndarray, n_capacities: int) -> tuple[np.ndarray, np.ndarray]:
-        """Capacities [kW, kWh] and allowances per year [kWh] of a master point."""
-        allowances = z[n_capacities:self.n] * _KW_PER_UNIT if self.n > n_capacities else np.zeros(self.years)
-        return z[:n_capacities] * _KW_PER_UNIT, allowances
 
-
-def benders(evaluate: Evaluate, cost: np.ndarray, bounds: np.ndarray, starts: np.ndarray, average: bool,
-            share: float) -> BendersSolution:
+def benders(evaluate: Evaluate, cost: np.ndarray, bounds: np.ndarray, starts: list[dict], average: bool,
+            share: float, batteries: tuple[slice, np.ndarray]) -> BendersSolution:
     """Minimise capacity cost plus every year's operating cost by multi-cut Benders (module docstring).
 
     The next point is the box step's (Marsten, Hogan & Blankenship, Operations Research 23, 1975): the
@@ -260,7 +334,7 @@ def benders(evaluate: Evaluate, cost: np.ndarray, bounds: np.ndarray, starts: np
     Parameters
     ----------
     evaluate : callable
-        Every year's :meth:`YearOperation.evaluate` at (capacities, allowances, penalty).
+        Every year's :meth:`YearOperation.evaluate` at (capacities, allowances, penalty, starts, ends).
     cost : numpy.ndarray
         Cost of each capacity over the horizon [CNY per kW, kWh].
     bounds : numpy.ndarray
@@ -273,6 +347,8 @@ def benders(evaluate: Evaluate, cost: np.ndarray, bounds: np.ndarray, starts: np
         The target over all years together (allowances traded) rather than in each.
     share : float
         The green-share target [-] (the allowances' bounds: ``share`` x each year's facility energy).
+    batteries : (slice, numpy.ndarray)
+        Where the sized batteries' energy is in the capacity vector, and their ``initial_soc`` [-].
 
     Returns
     -------
@@ -281,51 +357,56 @@ def benders(evaluate: Evaluate, cost: np.ndarray, bounds: np.ndarray, starts: np
     Raises
     ------
     InfeasibleError
-        The target cannot be met (in some year) even at the upper bounds.
+        The target cannot be met (in some year) within the capacity bounds.
     SolverError
         No convergence within :data:`MAX_ITERATIONS`.
     """
     years, n, penalty = len(starts), len(cost), FIRST_PENALTY_CNY_PER_KWH
-    allowances = np.zeros(years)
     room = np.array([share * start["facility_kwh"] for start in starts])
-    master = _Master(cost, bounds, years, room if average else None)
+    master = _Master(cost, bounds, years, room if average else None, *batteries)
     for year, start in enumerate(starts):
-        master.add(year, np.r_[start["capacities"], allowances if average else []] / _KW_PER_UNIT, start)
-    capacities = np.max([start["capacities"] for start in starts], axis=0)
-    cuts = evaluate(capacities, allowances, penalty)
-    best: tuple = (np.inf, None, capacities, allowances, cuts)
+        own = np.tile(start["start_kwh"], (years - 1, 1))
+        master.add(year, master.point(start["capacities"], np.zeros(years), own), start)
+    top = np.max([start["capacities"] for start in starts], axis=0)
+    point = master.unpack(master.point(top, np.zeros(years), np.tile(batteries[1] * top[batteries[0]],
+                                                                     (years - 1, 1))), n)
+    cuts = _evaluate(evaluate, point, penalty)
+    best: tuple = (np.inf, point, cuts)
     radius = RADIUS / 2.0  # doubled by the first step
     for iteration in range(1, MAX_ITERATIONS + 1):
-        point = np.r_[capacities, allowances if average else []] / _KW_PER_UNIT
         for year, cut in enumerate(cuts):
-            master.add(year, point, cut)
-        total = float(cost @ capacities) + sum(cut["value"] for cut in cuts)
+            master.add(year, point["z"], cut)
+        total = float(cost @ point["capacities"]) + sum(cut["value"] for cut in cuts)
         radius = min(2.0 * radius, 1.0) if total < best[0] else max(0.5 * radius, 1e-4)
         if total < best[0]:
-            best = (total, point, capacities, allowances, cuts)
+            best = (total, point, cuts)
         lower = master.lower_bound()
         if best[0] - lower <= GAP * abs(best[0]):
-            short = _short_years(best[4], average)
+            short = _short_years(best[2], average)
             if not short:
-                return BendersSolution(best[2], best[3], penalty, lower, best[0], iteration)
+                return BendersSolution(best[1], penalty, lower, best[0], iteration)
             penalty *= 10.0
             if penalty > LAST_PENALTY_CNY_PER_KWH:
                 years_short = ", ".join(str(year + 1) for year in short)
                 raise InfeasibleError(f"plan.min_green_share: {share:g} cannot be met in weather year(s) "
                                       f"{years_short} of {years} within the capacity bounds; raise the "
                                       "bounds in [plan.hubs] or lower the target")
-            cuts = evaluate(best[2], best[3], penalty)
-            capacities, allowances, best = best[2], best[3], (np.inf, *best[1:])
+            point, best = best[1], (np.inf, *best[1:])
+            cuts = _evaluate(evaluate, point, penalty)
             continue
-        z = master.box_point(best[1], radius)
-        capacities, allowances = master.unpack(z, n)
-        cuts = evaluate(capacities, allowances, penalty)
+        point = master.unpack(master.box_point(best[1]["z"], radius), n)
+        cuts = _evaluate(evaluate, point, penalty)
     raise SolverError(f"Benders sizing: no convergence in {MAX_ITERATIONS} iterations (gap "
                       f"{(best[0] - lower) / abs(best[0]):.2%}); solve with plan.method = \"monolithic\"")
 
 
+def _evaluate(evaluate: Evaluate, point: dict, penalty: float) -> list[dict]:
+    return evaluate(point["capacities"], point["allowances"], penalty, point["starts"], point["ends"])
+
+
 def _short_years(cuts: Sequence[dict], average: bool) -> list[int]:
-    """Years (positions) whose floor falls short beyond round-off (average: the years together)."""
+    """Years (positions) whose floor (or end state) falls short beyond round-off (average: the years
+    together)."""
     short = [year for year, cut in enumerate(cuts)
              if cut["shortfall_kwh"] > SHORTFALL_TOLERANCE * cut["facility_kwh"]]
     if average and short and sum(c["shortfall_kwh"] for c in cuts) <= SHORTFALL_TOLERANCE * sum(
@@ -356,17 +437,23 @@ class YearOperations:
         """Each year's :meth:`YearOperation.own_design`."""
         return self._each("own_design")
 
-    def evaluate(self, capacities: np.ndarray, allowances: np.ndarray, penalty: float) -> list[dict]:
-        """:meth:`YearOperation.evaluate` of every year at the capacities [kW, kWh] with its allowance
-        [kWh]."""
+    def _at(self, capacities: np.ndarray, allowances: np.ndarray, penalty: float, starts: np.ndarray,
+            ends: np.ndarray) -> tuple[list, ...]:
         years = len(self.operations)
-        return self._each("evaluate", [capacities] * years, [float(a) for a in allowances], [penalty] * years)
+        return ([capacities] * years, [float(a) for a in allowances], [penalty] * years, list(starts),
+                list(ends))
+
+    def evaluate(self, capacities: np.ndarray, allowances: np.ndarray, penalty: float, starts: np.ndarray,
+                 ends: np.ndarray) -> list[dict]:
+        """:meth:`YearOperation.evaluate` of every year at the capacities [kW, kWh] with its allowance,
+        start and end states [kWh]."""
+        return self._each("evaluate", *self._at(capacities, allowances, penalty, starts, ends))
 
     def schedules(self, solution: BendersSolution) -> list[Schedule]:
         """Every year's schedule at the solution (:meth:`YearOperation.schedule`)."""
-        years = len(self.operations)
-        return self._each("schedule", [solution.capacities] * years,
-                          [float(a) for a in solution.allowances_kwh], [solution.penalty_cny_per_kwh] * years)
+        point = solution.point
+        return self._each("schedule", *self._at(point["capacities"], point["allowances"],
+                                                solution.penalty_cny_per_kwh, point["starts"], point["ends"]))
 
 
 @contextlib.contextmanager

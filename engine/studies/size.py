@@ -475,8 +475,11 @@ def _size_by_years(scenario: Scenario, solver: str,
     cost = np.concatenate([getattr(sizing, price) for _, price in _CAPACITY_FAMILIES])
     bounds = np.concatenate([getattr(sizing, bound) for bound, _ in _CAPACITY_FAMILIES], axis=1)
     with year_operations(years, solver, workers) as operations:
+        n_hubs, sized = len(planning.hubs), sizing.batteries
+        shares = np.array([planning.hubs[name].battery.initial_soc for name in sized])
         solution = benders(operations.evaluate, cost, bounds, operations.own_designs(),
-                           settings.target == "average", settings.min_green_share)
+                           settings.target == "average", settings.min_green_share,
+                           (slice(2 * n_hubs, 2 * n_hubs + len(sized)), shares))
         schedules = operations.schedules(solution)
     schedule = Schedule(
         kind="coordinated", flows=pd.concat([s.flows for s in schedules], ignore_index=True),
@@ -486,7 +489,7 @@ def _size_by_years(scenario: Scenario, solver: str,
         marginal_price=pd.concat([s.marginal_price for s in schedules]),
         link_value=None if schedules[0].link_value is None else sum(s.link_value for s in schedules))
     schedule = dataclasses.replace(schedule, objective=objective_value(planning, schedule.flows))
-    chosen = _chosen_kw(planning, sizing, solution.capacities)
+    chosen = _chosen_kw(planning, sizing, solution.point["capacities"])
     return _result(scenario, planning, settings, chosen, schedule), solution
 
 
