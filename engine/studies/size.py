@@ -565,9 +565,9 @@ def size_across_years(scenario: Scenario, *, solver: str = "HIGHS", workers: int
 
     ``plan.target = "every_year"`` (default) holds the green floor in each calendar year; ``"average"``
     only over all years. ``plan.method = "benders"`` (default) decomposes the sizing into one operation
-    subproblem per year under a master LP over the capacities (:mod:`engine.studies.benders`; each year's
-    battery starts and ends the year at its initial charge); ``"monolithic"`` solves the sizing LP of
-    :func:`size` on all the years as one horizon (the battery carried across New Year), the reference.
+    subproblem per year under a master LP over the capacities and the batteries' state at each New Year
+    (:mod:`engine.studies.benders`); ``"monolithic"`` solves the sizing LP of :func:`size` on all the
+    years as one horizon, the reference.
     Each further year is then operated with the design (rounded up), least grid import, no floor.
 
     Parameters
