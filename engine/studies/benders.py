@@ -30,7 +30,9 @@ of reach). Each year's operation model is compiled once and re-solved from its p
 (:mod:`engine.model.hot_start`).
 
 The one difference from the monolithic LP: deferrable work cannot cross New Year (each year's deadlines
-end with it), so the decomposition's cost is the same or a little higher.
+end with it), so the decomposition's cost is the same or higher: the same to 1e-9 on 10 Zhongwei years
+without deferrable work, 3.6% higher with 15 MW of it at 100% green (measured,
+:mod:`engine.studies.size`).
 """
 
 from __future__ import annotations

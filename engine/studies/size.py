@@ -37,10 +37,14 @@ HiGHS dual simplex, cvxpy compile 0.5 s of it), 2 years 63 s (3.5), 3 years 39-8
 (``benchmarks/bench_plan.py --json``): 3 years 105 s (3), cost +0.03% above the monolithic LP's;
 10 years 230 s (3), but its cost, 3,417.5 M CNY, is 3.6% above the monolithic
 LP's 3,299.0 M (design 510 MW solar, 27 MW wind, 1,583 MWh / 91 MW against 419, 54, 1,630 / 62):
-NOT within the 0.5% target at 10 years, cause not found (the lower bound meets the upper bound, so
-the decomposed problem itself costs more; deferrable work that cannot cross New Year is the one known
-difference). With the battery reset at every New Year instead of the master's states it was 12.7%.
-Until that is understood, ``"monolithic"`` is the exact reference for a final design.
+NOT within the 0.5% target at 10 years. The cause is the deferrable work: each year's subproblem must
+finish the work that arrives in its last day by New Year (a deadline the monolithic LP does not have),
+which at 100% green needs more battery power at every New Year. Measured without it (the same example
+with the 15 MW of training work made firm): Benders 168 s (1-3), 23 iterations, 3,870.245 M CNY, the
+monolithic LP 188 s (2-3), 3,870.245 M CNY, the same design (1e-9 apart). With the battery reset at every
+New Year instead of the master's states it was 12.7% above. So with deferrable work ``"monolithic"`` is
+the exact reference for a final design; carrying the open work across New Year as master states (as
+the battery's charge) is the next step.
 
 Running the scenario with the planned capacities (the result's ``scenario``, or
 ``load_scenario(path, **planned_overrides(result))``) reproduces the target: the planned operation is a
