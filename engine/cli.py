@@ -524,7 +524,7 @@ def _plan(args: argparse.Namespace) -> None:
         with progress.phase("building"):
             years = scenario.plan is not None and scenario.plan.years > 1
             study = {"solver": args.solver, "phases": progress.enter}
-            across = size_across_years(scenario, **study) if years else None
+            across = size_across_years(scenario, workers=args.workers, **study) if years else None
             result = size(scenario, **study) if across is None else across.result
         with progress.phase("writing"):
             paths = write_outputs(result, args.out, command=args.command, arguments=_arguments(args),
@@ -669,6 +669,8 @@ def _study_commands(commands: argparse._SubParsersAction) -> None:
     plan.add_argument("scenario", type=Path, help="scenario TOML file with a [plan] table")
     plan.add_argument("--years", type=int, help="weather years to size on together (plan.years; "
                       "default the table's, else 1)")
+    plan.add_argument("--workers", type=int, help="local Dask worker processes for the weather years' "
+                      "operation subproblems (plan.method = \"benders\"; default: none, in this process)")
     plan.add_argument("--out", type=Path, default=Path("suandian-plan"),
                       help="output folder for plan.json, schedule.csv, report.html (default ./suandian-plan)")
     _solver_argument(plan)

@@ -53,3 +53,12 @@ def test_plan_across_years_prints_each_year_and_out_of_sample(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "across 2 weather years (target every year)" in out
     assert "2027 out_of_sample" in out and "sized: cost" in out
+
+
+def test_bad_plan_method_is_one_line_and_exit_2(tmp_path, capsys):
+    text = EXAMPLE.read_text(encoding="utf-8").replace("[plan.hubs.zhongwei]",
+                                                      '[plan]\nmethod = "simplex"\n[plan.hubs.zhongwei]')
+    assert main(["plan", str(_short(tmp_path, text)), "--out", str(tmp_path / "out")]) == EXIT_BAD_INPUT
+    error = capsys.readouterr().err
+    assert "plan.method" in error and "benders" in error and "Traceback" not in error
+    assert len(error.strip().splitlines()) == 1

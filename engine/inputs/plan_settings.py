@@ -110,10 +110,14 @@ COST_DEFAULTS = {
 """Annualised capacity costs [CNY per kW-year, per kWh-year]: about 317 (PV), 536 (wind), 98.4
 (battery energy) and 49.2 (battery power) with the figures above."""
 
-PLAN_KEYS = ("min_green_share", "years", "target", "out_of_sample_years", "hubs", "costs")
+PLAN_KEYS = ("min_green_share", "years", "target", "out_of_sample_years", "method", "hubs", "costs")
 TARGETS = ("every_year", "average")
 """``every_year``: the green-share target holds in each weather year (the default: a design must not
 fail in a bad year); ``average``: over all the years together."""
+METHODS = ("benders", "monolithic")
+"""How a sizing across weather years is solved: ``benders`` (the default) decomposes it into one
+operation subproblem per year under a master over the capacities (:mod:`engine.studies.benders`);
+``monolithic`` solves all years as one LP (the reference; memory and time grow faster than the years)."""
 MAX_YEARS = 30
 PLAN_HUB_KEYS = ("solar_mw", "wind_mw", "battery_energy_mwh", "battery_power_mw")
 BOUND_KEYS = ("min", "max")
@@ -138,6 +142,8 @@ class PlanSettings:
         One of :data:`TARGETS`.
     out_of_sample_years : int
         Further weather years the design is scored on without being sized on them.
+    method : str
+        One of :data:`METHODS`.
     """
 
     min_green_share: float
@@ -146,6 +152,7 @@ class PlanSettings:
     years: int = 1
     target: str = "every_year"
     out_of_sample_years: int = 1
+    method: str = "benders"
 
 
 def _keys(value: Any, allowed: tuple[str, ...], key: str, problems: Problems) -> dict | None:
@@ -205,12 +212,16 @@ def read_plan(value: Any, hubs: Sequence[str], objective_share: float, written_s
     if target not in TARGETS:
         problems.add(f"plan.target: expected one of {', '.join(TARGETS)}, got {target!r}. "
                      "Fix: target = \"every_year\" (the default) or \"average\".")
+    method = raw.get("method", "benders")
+    if method not in METHODS:
+        problems.add(f"plan.method: expected one of {', '.join(METHODS)}, got {method!r}. "
+                     "Fix: method = \"benders\" (the default) or \"monolithic\".")
     if own:
         problems.raise_any()
     if len(problems.messages) > before:
         return None
     return PlanSettings(min_green_share=share, bounds_kw=bounds, costs=costs, years=years, target=target,
-                        out_of_sample_years=out_of_sample)
+                        out_of_sample_years=out_of_sample, method=method)
 
 
 def _count(value: Any, key: str, low: int) -> int:

@@ -78,6 +78,9 @@ class CoSchedulingModel:
     green_floor_periods : mapping of str to slice, optional
         Periods (label -> steps) that must each meet ``min_green_share`` on their own, beside the whole
         horizon (:class:`engine.model.green_floor.GreenFloor`; sizing across weather years).
+    soft_green_floor : bool
+        The horizon's green floor with a penalised shortfall and an allowance (``soft`` of
+        :class:`~engine.model.green_floor.GreenFloor`; Benders subproblems); its pre-check is skipped.
 
     Attributes
     ----------
@@ -99,10 +102,11 @@ class CoSchedulingModel:
 
     def __init__(self, scenario: Scenario, *, pue_parameter: bool = False,
                  sizing: Sizing | None = None, soft_deadlines: bool = False,
-                 hot_start: bool = False, green_floor_periods: Mapping[str, slice] | None = None) -> None:
+                 hot_start: bool = False, green_floor_periods: Mapping[str, slice] | None = None,
+                 soft_green_floor: bool = False) -> None:
         started = time.perf_counter()
         self.scenario, self.sizing, self.soft_deadlines = scenario, sizing, soft_deadlines
-        self.green_floor_periods = green_floor_periods
+        self.green_floor_periods, self.soft_green_floor = green_floor_periods, soft_green_floor
         self.layout = layout = layout_of(scenario)
         self.hub_names, self.workload_names = layout.hub_names, layout.workload_names
         self.battery_hubs, self.steps = layout.battery_hubs, layout.steps
@@ -140,7 +144,7 @@ class CoSchedulingModel:
         return {"compute": compute, "network": network, "renewables": renewables,
                 "grid": grid, "storage": storage,
                 "green_floor": GreenFloor(layout.scenario, net_supply, grid.import_kw,
-                                          self.green_floor_periods)}
+                                          self.green_floor_periods, soft=self.soft_green_floor)}
 
     def update(self, data: ModelData) -> None:
         """Assign new numbers to the Parameters (no recompilation).
@@ -175,7 +179,7 @@ class CoSchedulingModel:
             it_kw=parts["compute"].it_capacity_kw, grid_kw=parts["grid"].cap_kw,
             battery_kw=parts["storage"].upper_power_kw(),
             renewable_kw=parts["renewables"].upper_kw(self.data)),
-            min_green_share=float(self.parameters["min_green_share"].value),
+            min_green_share=0.0 if self.soft_green_floor else float(self.parameters["min_green_share"].value),
             deadlines=not self.soft_deadlines)
 
     def sized_capacities(self) -> dict[str, dict[str, float]]:

@@ -22,7 +22,12 @@ class GreenFloor(Component):
       expression of variables with Parameter bounds would not be DPP);
     - ``GreenFloor-min_share``: ``s F <= F - G``;
     - for every period ``p`` of ``periods`` (e.g. each calendar year of a multi-year sizing), the same
-      floor on the period's steps alone: ``GreenFloor-facility_total_<p>`` and ``GreenFloor-min_share_<p>``.
+      floor on the period's steps alone: ``GreenFloor-facility_total_<p>`` and ``GreenFloor-min_share_<p>``;
+    - ``soft``: the horizon's floor may fall short, ``s F <= F - G + a + short`` with a shortfall
+      ``short >= 0`` [kW summed over steps] that costs Parameter ``shortfall_penalty`` [objective unit per
+      kW-step] each, and an allowance ``a`` (Parameter ``floor_allowance_kw_sum``, either sign, 0 at first)
+      that moves the floor: a subproblem that always has a solution, and whose floor may be shared with
+      other periods (a Benders subproblem, :mod:`engine.studies.benders`).
 
     Parameters
     ----------
@@ -34,25 +39,35 @@ class GreenFloor(Component):
         ``(steps, hubs)`` grid import [kW].
     periods : mapping of str to slice, optional
         Label -> the steps of a period that must meet the floor on its own.
+    soft : bool
+        The horizon's floor with a penalised shortfall and an allowance (see above).
     """
 
     prefix = "GreenFloor"
 
     def __init__(self, scenario: Scenario, net_supply: cp.Expression, grid: cp.Expression,
-                 periods: Mapping[str, slice] | None = None) -> None:
+                 periods: Mapping[str, slice] | None = None, soft: bool = False) -> None:
         super().__init__()
         self.scenario = scenario
         share = self.parameter("min_green_share", nonneg=True)
-        self.facility = self._floor("", share, net_supply, grid)
+        relief: cp.Expression | float = 0.0
+        if soft:
+            shortfall = self.variable("shortfall_kw_sum", bounds=[0, None])
+            allowance = self.parameter("floor_allowance_kw_sum")
+            penalty = self.parameter("shortfall_penalty", nonneg=True)
+            allowance.value, penalty.value = 0.0, 0.0
+            self.cost = penalty * shortfall
+            relief = allowance + shortfall
+        self.facility = self._floor("", share, net_supply, grid, relief)
         for label, rows in (periods or {}).items():
             self._floor(f"_{label}", share, net_supply[rows, :], grid[rows, :])
 
     def _floor(self, suffix: str, share: cp.Parameter, net_supply: cp.Expression,
-               grid: cp.Expression) -> cp.Variable:
+               grid: cp.Expression, relief: cp.Expression | float = 0.0) -> cp.Variable:
         """``facility_total<suffix>`` and ``min_share<suffix>`` on the given steps; returns ``F``."""
         facility = self.variable(f"facility_kw_sum{suffix}")
         self.constrain(f"facility_total{suffix}", facility == cp.sum(net_supply))
-        self.constrain(f"min_share{suffix}", share * facility <= facility - cp.sum(grid))
+        self.constrain(f"min_share{suffix}", share * facility <= facility - cp.sum(grid) + relief)
         return facility
 
     def update(self, data: ModelData) -> None:

@@ -21,7 +21,8 @@ class Renewables(Component):
     .. math:: renewable_{t,h} \\le series_{t,h} + s_{t,h} S_h + w_{t,h} W_h
 
     with the per-kW profiles ``s, w`` [kW/kW], written as one sparse ``(steps x hubs, hubs)`` matrix per
-    technology times the nameplates; their cost ``c_s @ S + c_w @ W`` enters the objective.
+    technology times the nameplates; their cost ``c_s @ S + c_w @ W`` enters the objective. A fixed
+    sizing (:attr:`~engine.model.sizing.Sizing.fixed`) sets ``S = fixed_solar_kw``, ``W = fixed_wind_kw``.
     Curtailment (``series - renewable``) is free; the park energy taken (used, stored or exported)
     costs the hub's PPA price, ``dt sum_{t,h} ppa_h renewable[t, h]``, when the objective is least cost.
     """
@@ -45,6 +46,12 @@ class Renewables(Component):
             self.constrain("availability", self.used_kw <= available + cp.reshape(sized, layout.shape,
                                                                                    order="C"))
             self.cost = sizing.solar_cost_per_kw @ self.solar_kw + sizing.wind_cost_per_kw @ self.wind_kw
+            if sizing.fixed:
+                for park, chosen, bounds in (("solar", self.solar_kw, sizing.solar_kw),
+                                             ("wind", self.wind_kw, sizing.wind_kw)):
+                    fixed = self.parameter(f"fixed_{park}_kw", (n_hubs,), nonneg=True)
+                    fixed.value = np.asarray(bounds[0], dtype=float)
+                    self.constrain(f"{park}_fixed", chosen == fixed)
         self.supply = self.used_kw
         ppa = np.array([h.ppa_price_cny_per_kwh for h in layout.scenario.hubs.values()], dtype=float)
         if layout.scenario.objective.minimize == "cost" and ppa.any():

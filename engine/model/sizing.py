@@ -40,6 +40,13 @@ class Sizing:
         ``(2, batteries)`` lower and upper bounds [kWh], [kW] (upper may be ``inf``).
     battery_energy_cost_per_kwh, battery_power_cost_per_kw : numpy.ndarray
         ``(batteries,)`` cost over the horizon [objective unit per kWh], [per kW].
+    fixed : bool
+        The capacities are not chosen but set: each equals a Parameter (``fixed_solar_kw``,
+        ``fixed_wind_kw`` ``(hubs,)``, ``fixed_battery_energy_kwh``, ``fixed_battery_power_kw``
+        ``(batteries,)``, first at the lower bounds) through the constraints ``Renewable-solar_fixed``,
+        ``Renewable-wind_fixed``, ``Battery-energy_fixed`` and ``Battery-power_fixed``. Their duals are
+        the objective's sensitivity to each capacity: the cuts of a Benders decomposition
+        (:mod:`engine.studies.benders`).
     """
 
     solar_kw_per_kw: np.ndarray
@@ -53,6 +60,7 @@ class Sizing:
     battery_power_kw: np.ndarray = field(default_factory=lambda: np.zeros((2, 0)))
     battery_energy_cost_per_kwh: np.ndarray = field(default_factory=lambda: np.zeros(0))
     battery_power_cost_per_kw: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    fixed: bool = False
 
 
 def profile_matrix(per_kw: np.ndarray) -> sp.csc_matrix:

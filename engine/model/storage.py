@@ -38,7 +38,11 @@ class Storage(Component):
     - sized batteries (:class:`~engine.model.sizing.Sizing`): energy ``E`` and power ``P`` are variables,
       ``Battery-energy_capacity`` ``soc <= E``, ``Battery-charge_capacity`` ``charge <= P``,
       ``Battery-discharge_capacity`` ``discharge <= P``, initial and final state ``initial_soc x E``,
-      and ``c_E @ E + c_P @ P`` in the objective.
+      and ``c_E @ E + c_P @ P`` in the objective; a fixed sizing (:attr:`~engine.model.sizing.Sizing.fixed`)
+      sets ``Battery-energy_fixed`` ``E = fixed_battery_energy_kwh``, ``Battery-power_fixed``
+      ``P = fixed_battery_power_kw``, and the terminal state may fall short by
+      ``terminal_shortfall_kwh >= 0`` at Parameter ``terminal_penalty`` [objective unit per kWh] (a
+      Benders year's end state is chosen by the master, :mod:`engine.studies.benders`).
 
     Supply ``discharge``, demand ``charge`` at the battery's hub; :data:`THROUGHPUT_PENALTY` x
     ``dt sum(charge + discharge)`` in the objective, and (least cost) the wear ``dt sum_b
@@ -68,8 +72,9 @@ class Storage(Component):
         self.charge = self.variable("battery_charge_kw", shape, bounds=[0, power_bound])
         self.discharge = self.variable("battery_discharge_kw", shape, bounds=[0, power_bound])
         self.soc = self.variable("battery_soc_kwh", shape, bounds=[0, np.broadcast_to(energy, shape).copy()])
-        initial = self.parameter("initial_soc_kwh", (n_batt,), nonneg=True)
-        final = self.parameter("final_soc_kwh", (n_batt,), nonneg=True)
+        # Either sign: a sized battery's part beyond initial_soc x E (a Benders year's start and end).
+        initial = self.parameter("initial_soc_kwh", (n_batt,))
+        final = self.parameter("final_soc_kwh", (n_batt,))
         if self.sized:
             initial, final = self._sized_states(initial, final)
         eta = np.sqrt(np.array([b.round_trip_efficiency for b in self.batteries], dtype=float))
@@ -77,7 +82,15 @@ class Storage(Component):
                   - cp.multiply(self.discharge, np.broadcast_to(dt / eta, shape)))
         self.constrain("soc_recursion", difference_matrix(steps) @ self.soc - stored
                        == first_step(steps) @ cp.reshape(initial, (1, n_batt), order="C"))
-        self.constrain("terminal", self.soc[steps - 1] >= final)
+        end = self.soc[steps - 1]
+        if sizing is not None and sizing.fixed and self.sized:
+            # A Benders year's end state is a master's choice that the year may not reach: priced short.
+            short = self.variable("terminal_shortfall_kwh", (n_batt,), bounds=[0, None])
+            penalty = self.parameter("terminal_penalty", nonneg=True)
+            penalty.value = 0.0
+            end = end + short
+            self.cost = self.cost + penalty * cp.sum(short)
+        self.constrain("terminal", end >= final)
         positions = [layout.hub_names.index(name) for name in layout.battery_hubs]
         only = [i for i, b in enumerate(self.batteries) if not b.grid_charging]
         if only:
@@ -105,6 +118,13 @@ class Storage(Component):
         to_batteries = sp.csc_matrix((share, (self.sized, range(n_sized))),
                                      shape=(len(self.batteries), n_sized))
         self.cost = (sizing.battery_energy_cost_per_kwh @ energy + sizing.battery_power_cost_per_kw @ power)
+        if sizing.fixed:
+            for what, chosen, bounds in (("energy", energy, sizing.battery_energy_kwh),
+                                         ("power", power, sizing.battery_power_kw)):
+                unit = "kwh" if what == "energy" else "kw"
+                fixed = self.parameter(f"fixed_battery_{what}_{unit}", (n_sized,), nonneg=True)
+                fixed.value = np.asarray(bounds[0], dtype=float)
+                self.constrain(f"{what}_fixed", chosen == fixed)
         return initial + to_batteries @ energy, final + to_batteries @ energy
 
     def update(self, data: ModelData) -> None:

@@ -8,6 +8,7 @@ import tomllib
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from engine.errors import InfeasibleError, ScenarioError
@@ -17,10 +18,20 @@ from engine.inputs.scenario_file import load_scenario, scenario_from_dict
 from engine.metrics import metrics
 from engine.model import CoSchedulingModel
 from engine.outputs.files import write_outputs
+from engine.studies.benders import YearOperation
 from engine.studies.run import run
-from engine.studies.size import _size, planned_overrides, size, size_across_years
+from engine.studies.size import (
+    _planning_scenario,
+    _size,
+    _size_by_years,
+    _sizing,
+    _year_slices,
+    planned_overrides,
+    size,
+    size_across_years,
+)
 from engine.studies.sweep import point_columns
-from tests.engine.builders import hub, scenario, time_index
+from tests.engine.builders import hub, scenario, time_index, workload
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "zhongwei_plan_green.toml"
 COSTS = {"solar_cny_per_kw_year": 300.0, "wind_cny_per_kw_year": 200.0,
@@ -259,3 +270,110 @@ def test_sizing_across_years_needs_one_calendar_year():
                                "plan": {"years": 2, "hubs": {"zhongwei": {"solar_mw": {"max": 5}}}}})
     with pytest.raises(ScenarioError, match=r"^plan\.years: .*one whole local calendar year"):
         size_across_years(case)
+
+
+# ------------------------------------------------------------------------------------------------------
+# Benders over the weather years against the monolithic LP
+# ------------------------------------------------------------------------------------------------------
+
+YEAR_COSTS = {"solar_cny_per_kw_year": 3000.0, "wind_cny_per_kw_year": 4000.0,
+              "battery_energy_cny_per_kwh_year": 500.0, "battery_power_cny_per_kw_year": 300.0}
+"""Capacity costs high enough against 0.5 CNY/kWh that the target, not the tariff, sizes the parks."""
+
+
+def _two_years_case(share: float = 0.8, target: str = "every_year", method: str = "benders"):
+    """Three days at the end of 2025 and three in 2026: cloudy-day solar, random wind, a lossy battery,
+    firm load and deferrable work, solar, wind and battery all sized."""
+    days = 6
+    index = time_index(24 * days, start="2025-12-29 00:00")
+    rng = np.random.default_rng(7)
+    solar = _day_night(days) * np.repeat(rng.uniform(0.1, 1.0, days), 24)
+    wind = rng.uniform(0.0, 1.0, 24 * days) ** 2
+    inputs = hub("solo", index, it_capacity_kw=300.0, grid_import_kw=1e4, solar_kw=solar * 1000.0,
+                 wind_kw=wind * 1000.0, firm_it_kw=LOAD_KW, price_cny_per_kwh=0.5,
+                 battery=Battery(energy_kwh=0.0, power_kw=0.0, round_trip_efficiency=0.9, initial_soc=0.5))
+    inputs = dataclasses.replace(inputs, solar_kw_nameplate=1000.0, wind_kw_nameplate=1000.0)
+    case = scenario(index, [inputs], workloads=[workload("batch", "solo", index, 50.0, 12.0)],
+                    minimize="cost", min_green_share=share)
+    sized = {"solar_mw": {"max": 2.0}, "wind_mw": {"max": 2.0}, "battery_energy_mwh": {"max": 5.0},
+             "battery_power_mw": {"max": 1.0}}
+    return _with_plan(case, {"hubs": {"solo": sized}, "costs": YEAR_COSTS, "target": target,
+                             "method": method})
+
+
+def _year_shares(result) -> list[float]:
+    flows = result.schedules["coordinated"].flows
+    local = pd.DatetimeIndex(flows["time"]).tz_convert("Asia/Shanghai").year
+    return [1.0 - rows["grid_import_kw"].sum() / rows["facility_kw"].sum()
+            for _, rows in flows.groupby(local)]
+
+
+@pytest.mark.parametrize("share", [0.6, 0.9])
+def test_benders_equals_the_monolithic_lp_with_the_target_every_year(share):
+    """The decomposition's design and operation are feasible for the monolithic LP (the battery's state
+    at New Year is a master variable), so its cost is no lower; the brief's bound is 0.5% above."""
+    case = _two_years_case(share)
+    monolithic = _size(case, "HIGHS", year_floors=True).sizing.total_cost_cny
+    result, solution = _size_by_years(case, "HIGHS", None)
+    cost = result.sizing.total_cost_cny
+    assert monolithic * (1 - 1e-6) <= cost <= monolithic * 1.005
+    assert solution.lower_bound <= cost * (1 + 1e-6) and cost <= solution.upper_bound * (1 + 1e-6)
+    assert min(_year_shares(result)) >= share - 1e-6
+
+
+def test_benders_average_target_equals_the_monolithic_lp():
+    case = _two_years_case(0.8, target="average")
+    monolithic = _size(case, "HIGHS", year_floors=False).sizing.total_cost_cny
+    result, _ = _size_by_years(case, "HIGHS", None)
+    assert monolithic * (1 - 1e-6) <= result.sizing.total_cost_cny <= monolithic * 1.005
+    shares, energy = _year_shares(result), result.metrics()["green_share_hourly"]
+    assert float(energy) >= 0.8 - 1e-6
+    assert min(shares) < 0.8 - 1e-3  # the years trade: one below the target, made up by the other
+
+
+def test_benders_design_meets_the_target_in_every_year_when_run():
+    """The planned scenario (capacities rounded up) operated over both years with the hard floor in
+    each year: feasible, and each year at the target."""
+    result, _ = _size_by_years(_two_years_case(0.9), "HIGHS", None)
+    planned = result.scenario
+    periods = {str(year): rows for year, rows in _year_slices(planned)}
+    schedule = CoSchedulingModel(planned, green_floor_periods=periods).solve()
+    for rows in periods.values():
+        year = schedule.flows.iloc[rows]
+        assert 1.0 - year["grid_import_kw"].sum() / year["facility_kw"].sum() >= 0.9 - 1e-6
+
+
+def test_benders_is_deterministic():
+    first, _ = _size_by_years(_two_years_case(0.9), "HIGHS", None)
+    second, _ = _size_by_years(_two_years_case(0.9), "HIGHS", None)
+    assert first.sizing.capacities == second.sizing.capacities
+    assert first.sizing.costs_cny == second.sizing.costs_cny
+
+
+def test_benders_on_dask_actors_equals_in_process():
+    in_process, _ = _size_by_years(_two_years_case(0.9), "HIGHS", None)
+    on_dask, _ = _size_by_years(_two_years_case(0.9), "HIGHS", 1)
+    assert on_dask.sizing.capacities == in_process.sizing.capacities
+
+
+def test_year_operation_gradient_is_a_subgradient():
+    """``f(x + d) >= f(x) + g d`` for any direction (convexity) and the value falls with capacity."""
+    case = _two_years_case(0.9)
+    settings = case.plan
+    planning = _planning_scenario(case, settings)
+    sizing = _sizing(case, planning, settings)
+    operation = YearOperation(planning, sizing, "HIGHS")
+    x, states = np.array([800.0, 500.0, 1500.0, 300.0]), np.array([600.0, 700.0])
+    at_x = operation.evaluate(x, 0.0, 1000.0, states[:1], states[1:])
+    assert (at_x["gradient"] <= 1e-9).all() and at_x["start_gradient"] <= 0 <= at_x["end_gradient"]
+    slopes = np.r_[at_x["gradient"], at_x["start_gradient"], at_x["end_gradient"]]
+    rng = np.random.default_rng(3)
+    for _ in range(4):
+        step = rng.uniform(-200.0, 200.0, 6)
+        moved = operation.evaluate(x + step[:4], 0.0, 1000.0, states[:1] + step[4:5], states[1:] + step[5:])
+        assert moved["value"] >= at_x["value"] + slopes @ step - 1e-6 * abs(at_x["value"])
+
+
+def test_invalid_plan_method_names_the_key():
+    with pytest.raises(ScenarioError, match=r"^plan\.method: expected one of benders, monolithic, got 'dan"):
+        read_plan({"hubs": {"solo": {"solar_mw": {"max": 1.0}}}, "method": "dantzig"}, ("solo",), 1.0)
