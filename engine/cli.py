@@ -539,8 +539,10 @@ def _plan(args: argparse.Namespace) -> None:
             print(f"{f'{hub} {name}':<34}{value:>14,.1f} {CAPACITY_UNITS[name]}")
     period = "annual" if abs(sizing.horizon_hours - 8760.0) < 1e-9 else f"{sizing.horizon_hours:,.0f} h"
     print(f"{f'total cost ({period}) [million CNY]':<34}{sizing.total_cost_cny / 1e6:>14,.2f}")
-    for part, label in (("capacity", "capacity"), ("grid_energy", "grid energy"), ("carbon", "carbon")):
-        print(f"{f'  {label}':<34}{sizing.costs_cny[part] / 1e6:>14,.2f}")
+    for part, label in (("capacity", "capacity"), ("operation", "operation, net of export"),
+                        ("export_revenue", "  of which export revenue"), ("carbon", "carbon")):
+        value = -sizing.costs_cny[part] if part == "export_revenue" else sizing.costs_cny[part]
+        print(f"{f'  {label}':<34}{value / 1e6:>14,.2f}")
     print(f"{'cost per MWh of IT energy [CNY]':<34}{sizing.cost_per_mwh_it_cny:>14,.1f}")
     print(f"{'green share (hourly matched)':<34}{result.metrics()['green_share_hourly']:>14.1%}")
     if across is not None:

@@ -47,7 +47,7 @@ def plan_headline(result: StudyResult) -> str:
     grid_only = grid_only_cost_cny(result) / it_mwh if it_mwh > 0 else float("nan")
     premium = sizing.cost_per_mwh_it_cny - grid_only
     total = costs["total"]
-    split = {"capacity": costs["capacity"], "energy and operation": costs["grid_energy"],
+    split = {"capacity": costs["capacity"], "operation": costs["operation"],
              "carbon": costs["carbon"]}
     share = {name: f"{value / total:.0%} of the total" if total > 0 else "" for name, value in split.items()}
     relative = (f"{_minus(f'{premium / grid_only:+.0%}')} for {sizing.min_green_share:.0%} "
@@ -74,7 +74,10 @@ def plan_section(result: StudyResult) -> str:
     sizing = result.sizing
     capacities = [(hub, name, f"{value:,.1f} {CAPACITY_UNITS[name]}")
                   for hub, chosen in sizing.capacities.items() for name, value in chosen.items()]
-    costs = [(part.replace("_", " "), f"{value / 1e6:,.2f}") for part, value in sizing.costs_cny.items()]
+    labels = {"operation": "operation, net of export revenue", "export_revenue": "of which export revenue"}
+    costs = [(labels.get(part, part.replace("_", " ")),
+              f"{(-value if part == 'export_revenue' else value) / 1e6:,.2f}")
+             for part, value in sizing.costs_cny.items()]
     unit_costs = ", ".join(f"{name} {value:,.1f}" for name, value in sizing.unit_costs.items())
     return (
         f"<h2>Plan: least-cost capacities for {sizing.min_green_share:.0%} hourly-matched green power</h2>"

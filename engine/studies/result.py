@@ -86,7 +86,9 @@ class SizingOutcome:
         [MW] for the capacities the plan sized (unrounded).
     costs_cny : dict
         :data:`engine.studies.size.COST_PARTS` -> cost over the horizon [CNY]: capacity by technology,
-        ``capacity`` (their sum), ``grid_energy`` (tariff x import), ``carbon``, ``total``.
+        ``capacity`` (their sum), ``operation`` (grid energy, demand charges, PPA, transfer and battery
+        wear, less export revenue: the planned schedule's ``cost_cny``), ``export_revenue`` (the revenue
+        inside ``operation``, shown on its own), ``carbon``, ``total`` (capacity + operation + carbon).
     cost_per_mwh_it_cny : float
         Total cost per MWh of IT energy served [CNY/MWh].
     horizon_hours : float

@@ -85,7 +85,8 @@ COST_PARTS = (
     "battery_energy",
     "battery_power",
     "capacity",
-    "grid_energy",
+    "operation",
+    "export_revenue",
     "carbon",
     "total",
 )
@@ -227,9 +228,10 @@ def _sizing_outcome(scenario: Scenario, settings: PlanSettings, chosen_kw: Mappi
                 capacities[hub][name] = value_kw / KW_PER_MW
                 costs[part] += value_kw * settings.costs[cost_key] * years
     costs["capacity"] = sum(costs[part] for part in ("solar", "wind", "battery_energy", "battery_power"))
-    costs["grid_energy"] = float(planned["cost_cny"])
+    costs["operation"] = float(planned["cost_cny"])
+    costs["export_revenue"] = float(planned.get("export_revenue_cny", 0.0))
     costs["carbon"] = float(planned.get("carbon_cost_cny", 0.0))
-    costs["total"] = costs["capacity"] + costs["grid_energy"] + costs["carbon"]
+    costs["total"] = costs["capacity"] + costs["operation"] + costs["carbon"]
     it_mwh = float(planned["it_energy_mwh"])
     return SizingOutcome(min_green_share=settings.min_green_share, capacities=capacities, costs_cny=costs,
                          cost_per_mwh_it_cny=costs["total"] / it_mwh if it_mwh > 0 else math.nan,

@@ -92,7 +92,7 @@ def test_dispatch_without_batteries_has_no_second_axis():
 
 
 def _sizing() -> SizingOutcome:
-    costs = {"capacity": 1000.0, "grid_energy": 440.0, "carbon": 0.0, "total": 1440.0}
+    costs = {"capacity": 1000.0, "operation": 440.0, "export_revenue": 0.0, "carbon": 0.0, "total": 1440.0}
     return SizingOutcome(min_green_share=0.9, capacities={"zhongwei": {"solar_mw": 1.0}}, costs_cny=costs,
                          cost_per_mwh_it_cny=1440.0 / 0.47, horizon_hours=3.0,
                          unit_costs={"solar_cny_per_kw_year": 317.0})
@@ -107,7 +107,7 @@ def test_plan_headline_shows_the_total_cost_its_split_and_the_premium():
     page = render_plan_report(_result("size", sizing=_sizing()))
     headline = page[page.index("<h2>Headline: the cost of the design</h2>"):page.index("<h2>Plan:")]
     assert "Total cost, over 3 h [million CNY]" in headline and ">0.00<" in headline  # 1,440 CNY
-    assert "capacity 0.00; energy and operation 0.00; carbon 0.00" in headline
+    assert "capacity 0.00; operation 0.00; carbon 0.00" in headline
     assert "69% of the total" in headline  # capacity 1000 of 1440
     # 1440 / 0.47 = 3,063.8 CNY/MWh; grid only 579 / 0.47 = 1,231.9; premium 1,831.9 (+149%)
     for text in ("3,063.8", "1,231.9", "+1,831.9", "+149% for 90% hourly-matched green power"):

@@ -74,7 +74,7 @@ def test_closed_form_solar_and_battery_for_100_percent():
     years = 48 / 8760
     expected = (200 * 300.0 + 1200 * 100.0 + 100 * 50.0) * years
     assert result.sizing.total_cost_cny == pytest.approx(expected, rel=1e-5)
-    assert result.sizing.costs_cny["grid_energy"] == pytest.approx(0.0, abs=1e-3)
+    assert result.sizing.costs_cny["operation"] == pytest.approx(0.0, abs=1e-3)
     assert result.metrics()["green_share_hourly"] == pytest.approx(1.0, abs=1e-6)
     assert result.sizing.cost_per_mwh_it_cny == pytest.approx(expected / (LOAD_KW * 48 / 1000), rel=1e-5)
 
@@ -202,7 +202,7 @@ def test_full_year_example_meets_100_percent():
     recomputed = metrics(result.scenario, result.schedules["coordinated"])
     assert recomputed["it_energy_mwh"] == pytest.approx(30 * 8760, rel=1e-6)
     costs = result.sizing.costs_cny
-    assert costs["total"] == pytest.approx(costs["capacity"] + costs["grid_energy"], rel=1e-9)
+    assert costs["total"] == pytest.approx(costs["capacity"] + costs["operation"], rel=1e-9)
 
 
 def _new_year_case(share: float):
