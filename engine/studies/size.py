@@ -63,6 +63,7 @@ import numpy as np
 import pandas as pd
 
 from engine.errors import ScenarioError
+from engine.inputs.arrays import scenario_data
 from engine.inputs.hub_series import TYPICAL, hub_series, years_weather
 from engine.inputs.plan_settings import PLAN_HUB_KEYS, PlanSettings
 from engine.inputs.scenario import Battery, Objective, Scenario, plan_settings
@@ -483,9 +484,10 @@ def _size_by_years(scenario: Scenario, solver: str,
     settings = plan_settings(scenario)
     planning = _planning_scenario(scenario, settings)
     sizing = _sizing(scenario, planning, settings)
-    horizon = len(planning.index)
-    years = [(_period(planning, rows), _period_sizing(sizing, rows, horizon))
-             for _, rows in _year_slices(planning)]
+    horizon, slices = len(planning.index), [rows for _, rows in _year_slices(planning)]
+    work, carry_kwh = _year_work(planning, slices)
+    years = [(_period(planning, rows), _period_sizing(sizing, rows, horizon), own)
+             for rows, own in zip(slices, work, strict=True)]
     cost = np.concatenate([getattr(sizing, price) for _, price in _CAPACITY_FAMILIES])
     bounds = np.concatenate([getattr(sizing, bound) for bound, _ in _CAPACITY_FAMILIES], axis=1)
     with year_operations(years, solver, workers) as operations:
@@ -493,7 +495,7 @@ def _size_by_years(scenario: Scenario, solver: str,
         shares = np.array([planning.hubs[name].battery.initial_soc for name in sized])
         solution = benders(operations.evaluate, cost, bounds, operations.own_designs(),
                            settings.target == "average", settings.min_green_share,
-                           (slice(2 * n_hubs, 2 * n_hubs + len(sized)), shares))
+                           (slice(2 * n_hubs, 2 * n_hubs + len(sized)), shares), carry_kwh)
         schedules = operations.schedules(solution)
     schedule = Schedule(
         kind="coordinated", flows=pd.concat([s.flows for s in schedules], ignore_index=True),
@@ -505,6 +507,21 @@ def _size_by_years(scenario: Scenario, solver: str,
     schedule = dataclasses.replace(schedule, objective=objective_value(planning, schedule.flows))
     chosen = _chosen_kw(planning, sizing, solution.point["capacities"])
     return _result(scenario, planning, settings, chosen, schedule), solution
+
+
+def _year_work(planning: Scenario, slices: list[slice]) -> tuple[list, np.ndarray]:
+    """The horizon's deadlines cut into years (:meth:`engine.studies.benders.YearOperation.set_work`):
+    per year released and due cumulative IT energy less the released at its start [kWh], and the work
+    that has arrived but is not yet due at each New Year between two years, ``(years - 1, workloads)``
+    [kWh] (the most the next year can take over)."""
+    data = scenario_data(planning)
+    released, due = data.released_kwh, np.minimum(data.due_kwh, data.released_kwh)
+    work = []
+    for rows in slices:
+        before = released[rows.start - 1] if rows.start else np.zeros(released.shape[1])
+        work.append((released[rows] - before, due[rows] - before))
+    ends = [rows.stop - 1 for rows in slices[:-1]]
+    return work, released[ends] - due[ends]
 
 
 def _period_sizing(sizing: Sizing, rows: slice, horizon_steps: int) -> Sizing:
