@@ -35,16 +35,17 @@ HiGHS dual simplex, cvxpy compile 0.5 s of it), 2 years 63 s (3.5), 3 years 39-8
 364 s (0.2-4) and 615 s in an earlier, busier session. HiGHS's interior point is slower on this LP:
 1 year 33 s without crossover, 39 s with it, so the simplex stays. Benders on 2 workers
 (``benchmarks/bench_plan.py --json``): 3 years 105 s (3), cost +0.03% above the monolithic LP's;
-10 years 230 s (3), but its cost, 3,417.5 M CNY, is 3.6% above the monolithic
-LP's 3,299.0 M (design 510 MW solar, 27 MW wind, 1,583 MWh / 91 MW against 419, 54, 1,630 / 62):
-NOT within the 0.5% target at 10 years. The cause is the deferrable work: each year's subproblem must
-finish the work that arrives in its last day by New Year (a deadline the monolithic LP does not have),
-which at 100% green needs more battery power at every New Year. Measured without it (the same example
-with the 15 MW of training work made firm): Benders 168 s (1-3), 23 iterations, 3,870.245 M CNY, the
-monolithic LP 188 s (2-3), 3,870.245 M CNY, the same design (1e-9 apart). With the battery reset at every
-New Year instead of the master's states it was 12.7% above. So with deferrable work ``"monolithic"`` is
-the exact reference for a final design; carrying the open work across New Year as master states (as
-the battery's charge) is the next step.
+10 years 230 s (3) at 3,417.5 M CNY, 3.6% above the monolithic LP's 3,299.0 M, while each year's
+subproblem had to finish the deferrable work arriving in its last day by New Year (a deadline the
+monolithic LP does not have). Without deferrable work (the 15 MW of training work made firm) the two
+agreed to 1e-9 (3,870.245 M CNY, Benders 168 s, the monolithic LP 188 s). The open work now crosses New
+Year as master variables (:mod:`engine.studies.benders`), the decomposition is the monolithic LP split
+at New Year: on the two-year test case with work arriving on New Year's Eve Benders is 0.07% above the
+monolithic LP (1.03% with the New Year deadline). 10 years with the carry: 374 s (2.0-2.7), 1,421.6 M
+CNY (652 MW solar, 59 MW wind, 605 MWh / 90 MW), far below the 3,299.0 M above. Not yet explained:
+Benders can not go below the monolithic optimum of the same LP, so either the example's inputs changed
+since that measurement or the concatenated schedule breaks a monolithic constraint; the monolithic LP on
+this code did not finish within 20 min (load 1) to tell. NOT under the 5-minute target at that load.
 
 Running the scenario with the planned capacities (the result's ``scenario``, or
 ``load_scenario(path, **planned_overrides(result))``) reproduces the target: the planned operation is a
