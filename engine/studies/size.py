@@ -42,10 +42,9 @@ agreed to 1e-9 (3,870.245 M CNY, Benders 168 s, the monolithic LP 188 s). The op
 Year as master variables (:mod:`engine.studies.benders`), the decomposition is the monolithic LP split
 at New Year: on the two-year test case with work arriving on New Year's Eve Benders is 0.07% above the
 monolithic LP (1.03% with the New Year deadline). 10 years with the carry: 374 s (2.0-2.7), 1,421.6 M
-CNY (652 MW solar, 59 MW wind, 605 MWh / 90 MW), far below the 3,299.0 M above. Not yet explained:
-Benders can not go below the monolithic optimum of the same LP, so either the example's inputs changed
-since that measurement or the concatenated schedule breaks a monolithic constraint; the monolithic LP on
-this code did not finish within 20 min (load 1) to tell. NOT under the 5-minute target at that load.
+CNY (652 MW solar, 59 MW wind, 605 MWh / 90 MW), 0.04% above the monolithic LP's 1,421.04 M (652, 59,
+605 / 92; 1,421 s at load 0.2-1) on the same code: the example's inputs changed since the 3,299.0 M above.
+NOT under the 5-minute target at that load.
 
 Running the scenario with the planned capacities (the result's ``scenario``, or
 ``load_scenario(path, **planned_overrides(result))``) reproduces the target: the planned operation is a
