@@ -14,7 +14,7 @@ import scipy.sparse as sp
 
 from engine.inputs.arrays import ModelData, scenario_data
 from engine.model.component import Component
-from engine.model.layout import Layout, difference_matrix
+from engine.model.layout import Layout, difference_matrix, first_step
 from engine.schedule import grid_cost_per_kwh
 
 LATE_PENALTY_FACTOR = 1000.0
@@ -72,7 +72,14 @@ class Compute(Component):
         work done ``done[t, j]`` [kWh] with column bounds ``U <= done <= R`` (nothing before it arrives,
         all by its deadline) and, with the first difference ``D``, ``Workload-done_recursion``:
 
-        .. math:: done_t - done_{t-1} = e_t, done_{-1} = 0
+        .. math:: done_t - done_{t-1} = e_t, done_{-1} = -w_{in}
+
+        and, hard deadlines only, ``Workload-carry_out``: ``R_T - done_T <= w_out``. The carries
+        ``w_in``, ``w_out`` [kWh per workload] (Parameters ``carried_in_kwh``, ``carried_out_kwh``, zero
+        unless set) are the work a Benders year subproblem takes over from the year before (``done``
+        then counts from ``-w_in``, so ``R`` and ``U`` keep their meaning for the year's own arrivals;
+        ``U`` may be negative) and leaves to the next (:mod:`engine.studies.benders`); with both zero
+        they change nothing, ``U_T = R_T`` already.
 
         Measured against a backlog state ``b = R - done`` and a lower-triangular window matrix
         ``U <= L e <= R`` in ``benchmarks/bench_model.py`` (its docstring has the numbers).
@@ -85,9 +92,16 @@ class Compute(Component):
         """
         shape = by_workload.shape
         released = self.parameter("released_kwh", shape, nonneg=True)
-        due = self.parameter("due_kwh", shape, nonneg=True)
+        due = self.parameter("due_kwh", shape)
         done = self.variable("done_kwh", shape, bounds=[0 if self.soft else due, released])
-        self.constrain("done_recursion", difference_matrix(shape[0]) @ done == by_workload)
+        carried_in = self.parameter("carried_in_kwh", (1, shape[1]), nonneg=True)
+        carried_in.value = np.zeros((1, shape[1]))
+        self.constrain("done_recursion", difference_matrix(shape[0]) @ done
+                       == by_workload - first_step(shape[0]) @ carried_in)
+        if not self.soft:
+            carried_out = self.parameter("carried_out_kwh", (shape[1],), nonneg=True)
+            carried_out.value = np.zeros(shape[1])
+            self.constrain("carry_out", released[-1, :] - done[-1, :] <= carried_out)
         if self.soft:
             late = self.variable("late_kwh", shape, bounds=[0, None])
             self.constrain("deadline", done + late >= due)

@@ -21,11 +21,14 @@ from engine.outputs.files import write_outputs
 from engine.studies.benders import YearOperation
 from engine.studies.run import run
 from engine.studies.size import (
+    _period,
+    _period_sizing,
     _planning_scenario,
     _size,
     _size_by_years,
     _sizing,
     _year_slices,
+    _year_work,
     planned_overrides,
     size,
     size_across_years,
@@ -281,9 +284,12 @@ YEAR_COSTS = {"solar_cny_per_kw_year": 3000.0, "wind_cny_per_kw_year": 4000.0,
 """Capacity costs high enough against 0.5 CNY/kWh that the target, not the tariff, sizes the parks."""
 
 
-def _two_years_case(share: float = 0.8, target: str = "every_year", method: str = "benders"):
+def _two_years_case(share: float = 0.8, target: str = "every_year", method: str = "benders",
+                    late_kw: float = 0.0):
     """Three days at the end of 2025 and three in 2026: cloudy-day solar, random wind, a lossy battery,
-    firm load and deferrable work, solar, wind and battery all sized."""
+    firm load and deferrable work, solar, wind and battery all sized. ``late_kw``: a second workload
+    arriving in the 12 h before (local) New Year only, due within 36 h: work the decomposition must
+    carry across New Year to match the monolithic LP."""
     days = 6
     index = time_index(24 * days, start="2025-12-29 00:00")
     rng = np.random.default_rng(7)
@@ -293,8 +299,11 @@ def _two_years_case(share: float = 0.8, target: str = "every_year", method: str 
                  wind_kw=wind * 1000.0, firm_it_kw=LOAD_KW, price_cny_per_kwh=0.5,
                  battery=Battery(energy_kwh=0.0, power_kw=0.0, round_trip_efficiency=0.9, initial_soc=0.5))
     inputs = dataclasses.replace(inputs, solar_kw_nameplate=1000.0, wind_kw_nameplate=1000.0)
-    case = scenario(index, [inputs], workloads=[workload("batch", "solo", index, 50.0, 12.0)],
-                    minimize="cost", min_green_share=share)
+    hours_to_new_year = (pd.Timestamp("2026-01-01", tz="Asia/Shanghai") - index) / pd.Timedelta(hours=1)
+    late = np.where((hours_to_new_year > 0) & (hours_to_new_year <= 12), late_kw, 0.0)
+    workloads = [workload("batch", "solo", index, 50.0, 12.0)]
+    workloads += [workload("late", "solo", index, late, 36.0)] if late_kw else []
+    case = scenario(index, [inputs], workloads=workloads, minimize="cost", min_green_share=share)
     sized = {"solar_mw": {"max": 2.0}, "wind_mw": {"max": 2.0}, "battery_energy_mwh": {"max": 5.0},
              "battery_power_mw": {"max": 1.0}}
     return _with_plan(case, {"hubs": {"solo": sized}, "costs": YEAR_COSTS, "target": target,
@@ -319,6 +328,19 @@ def test_benders_equals_the_monolithic_lp_with_the_target_every_year(share):
     assert monolithic * (1 - 1e-6) <= cost <= monolithic * 1.005
     assert solution.lower_bound <= cost * (1 + 1e-6) and cost <= solution.upper_bound * (1 + 1e-6)
     assert min(_year_shares(result)) >= share - 1e-6
+
+
+def test_benders_carries_deferrable_work_across_new_year():
+    """Work arriving on New Year's Eve, due the next day: the monolithic LP runs it on 1 January's sun;
+    the decomposition matches it within 0.5% only by carrying it across New Year (master ``w``)."""
+    case = _two_years_case(0.9, late_kw=120.0)
+    monolithic = _size(case, "HIGHS", year_floors=True).sizing.total_cost_cny
+    result, solution = _size_by_years(case, "HIGHS", None)
+    cost = result.sizing.total_cost_cny
+    assert monolithic * (1 - 1e-6) <= cost <= monolithic * 1.005
+    carried = solution.point["carried_out"][0]
+    assert carried[1] > 100.0  # kWh of the late work done in 2026
+    assert min(_year_shares(result)) >= 0.9 - 1e-6
 
 
 def test_benders_average_target_equals_the_monolithic_lp():
@@ -357,20 +379,31 @@ def test_benders_on_dask_actors_equals_in_process():
 
 
 def test_year_operation_gradient_is_a_subgradient():
-    """``f(x + d) >= f(x) + g d`` for any direction (convexity) and the value falls with capacity."""
-    case = _two_years_case(0.9)
+    """``f(x + d) >= f(x) + g d`` for any direction (convexity), the value falls with capacity and with
+    the work left to the next year and rises with the work taken over. The operation is the 2025 part
+    of the case with the late work, its deadlines cut from the horizon's."""
+    case = _two_years_case(0.9, late_kw=120.0)
     settings = case.plan
     planning = _planning_scenario(case, settings)
     sizing = _sizing(case, planning, settings)
-    operation = YearOperation(planning, sizing, "HIGHS")
-    x, states = np.array([800.0, 500.0, 1500.0, 300.0]), np.array([600.0, 700.0])
-    at_x = operation.evaluate(x, 0.0, 1000.0, states[:1], states[1:])
+    slices = [rows for _, rows in _year_slices(planning)]
+    work, carry_kwh = _year_work(planning, slices)
+    rows = slices[0]
+    operation = YearOperation(_period(planning, rows), _period_sizing(sizing, rows, len(planning.index)),
+                              "HIGHS", work[0])
+    x, states = np.array([200.0, 100.0, 200.0, 100.0]), np.array([100.0, 100.0])
+    carried = np.array([30.0, 40.0, 20.0, 0.5 * carry_kwh[0, 1]])  # in (batch, late), out (batch, late)
+    assert carry_kwh[0, 1] == pytest.approx(120.0 * 12)
+    at_x = operation.evaluate(x, 0.0, 1000.0, states[:1], states[1:], carried[:2], carried[2:])
     assert (at_x["gradient"] <= 1e-9).all() and at_x["start_gradient"] <= 0 <= at_x["end_gradient"]
-    slopes = np.r_[at_x["gradient"], at_x["start_gradient"], at_x["end_gradient"]]
+    assert (at_x["in_gradient"] > 0).all() and (at_x["out_gradient"] < 0).all()  # short of green
+    slopes = np.r_[at_x["gradient"], at_x["start_gradient"], at_x["end_gradient"], at_x["in_gradient"],
+                   at_x["out_gradient"]]
     rng = np.random.default_rng(3)
     for _ in range(4):
-        step = rng.uniform(-200.0, 200.0, 6)
-        moved = operation.evaluate(x + step[:4], 0.0, 1000.0, states[:1] + step[4:5], states[1:] + step[5:])
+        step = np.r_[rng.uniform(-50.0, 50.0, 6), rng.uniform(-20.0, 20.0, 4)]
+        moved = operation.evaluate(x + step[:4], 0.0, 1000.0, states[:1] + step[4:5], states[1:] + step[5:6],
+                                   carried[:2] + step[6:8], carried[2:] + step[8:])
         assert moved["value"] >= at_x["value"] + slopes @ step - 1e-6 * abs(at_x["value"])
 
 
