@@ -230,7 +230,7 @@ class YearOperation:
         """
         self._assign(capacities, allowance_kwh, penalty_cny_per_kwh, start_kwh, end_kwh, carried_in_kwh,
                      carried_out_kwh)
-        self._solve_flows()
+        self.model.solve_flows(self.solver)
         constraints, floor = self.model.constraints, self.model.components["green_floor"]
         # d value / d Parameter of `variable == Parameter` is minus cvxpy's dual of the constraint.
         gradient = np.concatenate([-np.asarray(constraints[name].dual_value, dtype=float).reshape(-1)
@@ -240,17 +240,6 @@ class YearOperation:
                 "allowance_gradient": -float(constraints["GreenFloor-min_share"].dual_value) / self.dt,
                 "shortfall_kwh": float(floor.variables["shortfall_kw_sum"].value) * self.dt
                 + self._terminal_shortfall_kwh(), "facility_kwh": float(floor.facility.value) * self.dt}
-
-    def _solve_flows(self) -> None:
-        """:meth:`CoSchedulingModel.solve_flows`, once more from scratch when HiGHS's hot start ends with
-        status ``kUnknown`` (cvxpy then cannot unpack it: ValueError). Measured on the test case with
-        work carried across New Year: after 20 hot-started iterations, while the same LP from scratch is
-        optimal."""
-        try:
-            self.model.solve_flows(self.solver)
-        except ValueError:
-            self.model._hot.highs = None  # the next solve passes the LP to a new HiGHS model
-            self.model.solve_flows(self.solver)
 
     def _terminal_shortfall_kwh(self) -> float:
         """How far the sized batteries end short of their end state [kWh] (0 without)."""
