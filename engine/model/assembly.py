@@ -81,6 +81,10 @@ class CoSchedulingModel:
     soft_green_floor : bool
         The horizon's green floor with a penalised shortfall and an allowance (``soft`` of
         :class:`~engine.model.green_floor.GreenFloor`; Benders subproblems); its pre-check is skipped.
+    carry_work : bool
+        Deferrable work carried in from before the horizon and out past its end (Parameters
+        ``carried_in_kwh``, ``carried_out_kwh`` of :class:`~engine.model.compute.Compute`; Benders year
+        subproblems). Default: none, and no such Parameters.
 
     Attributes
     ----------
@@ -103,10 +107,11 @@ class CoSchedulingModel:
     def __init__(self, scenario: Scenario, *, pue_parameter: bool = False,
                  sizing: Sizing | None = None, soft_deadlines: bool = False,
                  hot_start: bool = False, green_floor_periods: Mapping[str, slice] | None = None,
-                 soft_green_floor: bool = False) -> None:
+                 soft_green_floor: bool = False, carry_work: bool = False) -> None:
         started = time.perf_counter()
         self.scenario, self.sizing, self.soft_deadlines = scenario, sizing, soft_deadlines
         self.green_floor_periods, self.soft_green_floor = green_floor_periods, soft_green_floor
+        self.carry_work = carry_work
         self.layout = layout = layout_of(scenario)
         self.hub_names, self.workload_names = layout.hub_names, layout.workload_names
         self.battery_hubs, self.steps = layout.battery_hubs, layout.steps
@@ -130,7 +135,7 @@ class CoSchedulingModel:
     def _components(self) -> dict[str, Component]:
         """Every component, and ``Hub-power_balance`` (on ``compute``) summing their contributions."""
         layout = self.layout
-        compute = Compute(layout, self._pue_constant, soft=self.soft_deadlines)
+        compute = Compute(layout, self._pue_constant, soft=self.soft_deadlines, carry=self.carry_work)
         renewables = Renewables(layout, self.sizing)
         grid = Grid(layout, renewables.used_kw)
         parks_left = renewables.used_kw if grid.export_kw is None else renewables.used_kw - grid.export_kw

@@ -42,9 +42,10 @@ class Compute(Component):
 
     prefix = "Workload"
 
-    def __init__(self, layout: Layout, pue: np.ndarray | None, *, soft: bool = False) -> None:
+    def __init__(self, layout: Layout, pue: np.ndarray | None, *, soft: bool = False,
+                 carry: bool = False) -> None:
         super().__init__()
-        self.layout, self.soft = layout, soft
+        self.layout, self.soft, self.carry = layout, soft, carry
         self.it_capacity_kw = np.array([h.it_capacity_kw for h in layout.scenario.hubs.values()], dtype=float)
         self.firm_facility = self.parameter("firm_facility_kw", layout.shape, nonneg=True)
         headroom = self.parameter("it_headroom_kw", layout.shape)
@@ -74,7 +75,8 @@ class Compute(Component):
 
         .. math:: done_t - done_{t-1} = e_t, done_{-1} = -w_{in}
 
-        and, hard deadlines only, ``Workload-carry_out``: ``R_T - done_T <= w_out``. The carries
+        and, built with ``carry=True`` and hard deadlines, ``Workload-carry_out``: ``R_T - done_T <=
+        w_out``. The carries
         ``w_in``, ``w_out`` [kWh per workload] (Parameters ``carried_in_kwh``, ``carried_out_kwh``, zero
         unless set) are the work a Benders year subproblem takes over from the year before (``done``
         then counts from ``-w_in``, so ``R`` and ``U`` keep their meaning for the year's own arrivals;
@@ -92,13 +94,16 @@ class Compute(Component):
         """
         shape = by_workload.shape
         released = self.parameter("released_kwh", shape, nonneg=True)
-        due = self.parameter("due_kwh", shape)
+        due = self.parameter("due_kwh", shape, nonneg=not self.carry)
         done = self.variable("done_kwh", shape, bounds=[0 if self.soft else due, released])
-        carried_in = self.parameter("carried_in_kwh", (1, shape[1]), nonneg=True)
-        carried_in.value = np.zeros((1, shape[1]))
-        self.constrain("done_recursion", difference_matrix(shape[0]) @ done
-                       == by_workload - first_step(shape[0]) @ carried_in)
-        if not self.soft:
+        if not self.carry:
+            self.constrain("done_recursion", difference_matrix(shape[0]) @ done == by_workload)
+        else:
+            carried_in = self.parameter("carried_in_kwh", (1, shape[1]), nonneg=True)
+            carried_in.value = np.zeros((1, shape[1]))
+            self.constrain("done_recursion", difference_matrix(shape[0]) @ done
+                           == by_workload - first_step(shape[0]) @ carried_in)
+        if self.carry and not self.soft:
             carried_out = self.parameter("carried_out_kwh", (shape[1],), nonneg=True)
             carried_out.value = np.zeros(shape[1])
             self.constrain("carry_out", released[-1, :] - done[-1, :] <= carried_out)

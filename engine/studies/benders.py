@@ -102,7 +102,8 @@ class YearOperation:
                 ("solar_cost_per_kw", "wind_cost_per_kw", "battery_energy_cost_per_kwh",
                  "battery_power_cost_per_kw")}
         fixed = dataclasses.replace(sizing, fixed=True, **zero)
-        self.model = CoSchedulingModel(scenario, sizing=fixed, soft_green_floor=True, hot_start=True)
+        self.model = CoSchedulingModel(scenario, sizing=fixed, soft_green_floor=True, hot_start=True,
+                                       carry_work=True)
         self.solver, self.dt = solver, scenario.step_hours
         n_hubs, n_batteries = len(self.model.hub_names), len(sizing.batteries)
         self.families = [f for f, size in zip(_FIXED, (n_hubs, n_hubs, n_batteries, n_batteries), strict=True)
@@ -164,7 +165,7 @@ class YearOperation:
         dict
             ``capacities`` [kW, kWh] and the cut (keys of :meth:`evaluate`).
         """
-        model = CoSchedulingModel(self.scenario, sizing=self.sizing)
+        model = CoSchedulingModel(self.scenario, sizing=self.sizing, carry_work=True)
         self.set_work(model)
         model.solve(self.solver)
         parts = model.components
