@@ -27,9 +27,12 @@ RUNNING_MEAN_DAYS = 31
 PERSISTENCE_YEARS = 200
 """Simulated years on which the persistence is solved [-] (fixed seed: the fit is reproducible)."""
 PERSISTENCE_SEED = 11
+"""Seed of those simulated years [-]."""
 PERSISTENCE_ROUNDS = 4
 """Rounds of the alternating solve of the two persistence coefficients [-]."""
 MAX_PERSISTENCE = 0.97
+"""Largest AR(1) coefficient the fit may choose [-] (ASSUMPTION: below 1, so the daily process stays
+stationary and each month keeps its fitted quantiles)."""
 DAY_MONTH = pd.date_range("2025-01-01", "2025-12-31", freq="D").month.to_numpy() - 1
 
 

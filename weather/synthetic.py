@@ -117,8 +117,8 @@ OFFSET_GRID_POINTS = 41   # offsets at which the expected monthly GHI is evaluat
 # ASSUMPTION: a typical year's month keeps this fraction [-] of the departure of its days' GHI from the
 # catalogue's monthly GHI (a month with a long dark spell stays a duller month), at most MONTHLY_GHI_BAND;
 # the shrinkage keeps the expectation, so averaged over years the months return to the catalogue's.
-MONTHLY_GHI_SHRINK = 0.25
-MONTHLY_GHI_BAND = 0.09
+MONTHLY_GHI_SHRINK = 0.25  # kept share of a month's departure [-]
+MONTHLY_GHI_BAND = 0.09    # largest kept departure, relative to the catalogue's monthly GHI [-]
 
 # Temperature. The daily range and the synoptic anomalies are the station's (weather.daily_climate).
 TEMP_MAX_SOLAR_HOUR = 15.0  # ASSUMPTION: CSWD hourly means peak at 15-16 h local standard time
