@@ -69,3 +69,11 @@ def test_run_with_workers_solves_the_attribution_in_parallel_to_the_same_numbers
     assert records["1"]["workers"] == 1 and records["2"]["workers"] == 2
     for key in ("present", "total", "parts", "rules"):
         assert records["2"][key] == records["1"][key]
+
+
+def test_zero_workers_is_one_line_and_exit_2(tmp_path, capsys):
+    assert main(["run", "--workers", "0", "--out", str(tmp_path / "out")]) == EXIT_BAD_INPUT
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1
+    assert "workers: expected at least 1 worker, got 0; give --workers 1 or more" in error
+    assert not (tmp_path / "out").exists()

@@ -23,6 +23,13 @@ LOCALHOST = "127.0.0.1"
 """The only interface the local cluster listens on."""
 
 
+def check_workers(workers: int) -> int:
+    """``workers`` if it is a whole number of at least 1, else one line naming the fix (ScenarioError)."""
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ScenarioError(f"workers: expected at least 1 worker, got {workers!r}; give --workers 1 or more")
+    return workers
+
+
 @contextlib.contextmanager
 def dask_client(scheduler: str | None, workers: int | None, n_tasks: int, processes: bool = True,
                 memory_limit: str | float | None = "auto", security: Any = None) -> Iterator:
@@ -55,9 +62,7 @@ def dask_client(scheduler: str | None, workers: int | None, n_tasks: int, proces
         with Client(scheduler, security=security) as client:
             yield client
         return
-    n_workers = workers if workers is not None else (os.cpu_count() or 1)
-    if n_workers < 1:
-        raise ScenarioError(f"workers: expected at least 1 worker, got {n_workers}; give --workers 1 or more")
+    n_workers = check_workers(workers if workers is not None else (os.cpu_count() or 1))
     network = {"host": LOCALHOST, "worker_dashboard_address": f"{LOCALHOST}:0"} if processes else {}
     cluster = LocalCluster(n_workers=min(n_workers, n_tasks), threads_per_worker=1, processes=processes,
                            dashboard_address=f"{LOCALHOST}:0", scheduler_kwargs={"dashboard": False},

@@ -33,6 +33,7 @@ from engine.schedule import Schedule
 from engine.simulate.baseline import run_baseline
 from engine.simulate.reference import greedy_online, static_west
 from engine.studies.attribution import attribution as attribute
+from engine.studies.cluster import check_workers
 from engine.studies.phases import Phases, unobserved
 from engine.studies.result import SolverInfo, StudyResult
 
@@ -77,6 +78,7 @@ def run(scenario: Scenario, *, solver: str = "HIGHS", attribution: bool = False,
         The solver failed or is not installed.
     """
     phases("building")
+    check_workers(workers)
     drained = with_drain(scenario)
     baseline = run_baseline(drained)
     solve = partial(equalised_solve, end_soc_kwh=end_soc_kwh(drained, baseline), solver=solver)
