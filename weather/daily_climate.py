@@ -40,7 +40,6 @@ radiation lag removed and its zero-GHI gap days filled; days and statistics of :
 
 from __future__ import annotations
 
-import math
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -87,14 +86,6 @@ class StationClimate:
         """
         pairs = zip(self.dark_threshold(), self.gauss_quantiles, strict=True)
         threshold = np.array([np.interp(value, GAUSS_NODES, row) for value, row in pairs])[day_month]
-        if shocks.ndim == 1:  # one series: the same recursion on Python floats, ten times faster
-            values, limits = shocks.tolist(), threshold.tolist()
-            phis = (self.kt_persistence, self.dark_persistence)
-            scales = tuple(math.sqrt(1.0 - phi * phi) for phi in phis)
-            for t in range(1, len(values)):
-                dark = values[t - 1] < limits[t - 1]
-                values[t] = phis[dark] * values[t - 1] + scales[dark] * values[t]
-            return np.asarray(values)
         process = np.empty_like(shocks)
         process[0] = shocks[0]
         for t in range(1, len(shocks)):
