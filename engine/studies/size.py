@@ -75,8 +75,8 @@ from engine.studies.benders import BendersSolution, benders, year_operations
 from engine.studies.phases import Phases, unobserved
 from engine.studies.result import SizingOutcome, SolverInfo, StudyResult
 from weather.catalogue import load_catalogue
+from weather.power import HOURS_PER_YEAR
 
-HOURS_PER_YEAR = 8760.0
 KW_PER_MW = 1000.0
 
 
