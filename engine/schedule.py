@@ -193,15 +193,23 @@ def cost_rows(scenario: Scenario, flows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _demand_charge_rows(scenario: Scenario, flows: pd.DataFrame, per_hub: dict) -> np.ndarray:
-    """Demand charge of each (hub, month) on the row of its peak import [CNY] (:func:`cost_rows`)."""
-    position, fraction = month_fractions(scenario)
-    step = scenario.index.get_indexer(flows["time"])
-    frame = pd.DataFrame({"hub": flows["hub"].to_numpy(), "month": position[step],
-                          "kw": flows["grid_import_kw"].to_numpy(dtype=float)})
+    """Demand charge of each (hub, month) on the row of its peak import [CNY] (:func:`cost_rows`).
+
+    The peak row of a (hub, month) group is its first row of largest import (as ``idxmax``).
+    """
     charge = np.zeros(len(flows))
-    peaks = frame.groupby(["hub", "month"], sort=False)["kw"].idxmax()
-    for (name, month), row in peaks.items():
-        charge[row] = frame.at[row, "kw"] * per_hub[name][2] * fraction[month]
+    rate = np.array([per_hub[name][2] for name in flows["hub"].to_numpy()], dtype=float)
+    if not rate.any():
+        return charge
+    position, fraction = month_fractions(scenario)
+    month = position[scenario.index.get_indexer(flows["time"])]
+    _, hub_code = np.unique(flows["hub"].to_numpy(), return_inverse=True)
+    group = hub_code * fraction.size + month
+    kw = flows["grid_import_kw"].to_numpy(dtype=float)
+    order = np.lexsort((-kw, group))  # by group, largest import first, ties in row order (stable)
+    sorted_group = group[order]
+    peak = order[np.r_[True, sorted_group[1:] != sorted_group[:-1]]]
+    charge[peak] = kw[peak] * rate[peak] * fraction[month[peak]]
     return charge
 
 
