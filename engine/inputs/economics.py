@@ -8,7 +8,10 @@ counts only what it sets, all zero by default):
 - ``export_mw`` [MW]: park surplus the hub may sell to the grid, at most ``grid_import_mw`` (the same
   connection). Default 0: surplus is curtailed.
 - ``export_price_cny_per_kwh`` [CNY/kWh]: default the province's coal-fired benchmark on-grid price
-  燃煤发电基准价 from the catalogue (发改价格规〔2019〕1658号 levels, kept by the Oct 2021 reform).
+  燃煤发电基准价 from the catalogue (发改价格规〔2019〕1658号 levels, kept by the Oct 2021 reform): the
+  price of parks in operation before June 2025. Parks commissioned from 1 June 2025 get no benchmark
+  (NDRC Document 136, 发改价格〔2025〕136号): set the market price they are expected to clear at, as
+  ``examples/zhongwei_plan_green.toml`` does for the parks a sizing builds.
 - ``ppa_price_cny_per_kwh`` [CNY/kWh]: the price of the parks' own energy the hub takes (used or
   exported). Default 0 (ASSUMPTION: parks owned by the hub, their energy at zero marginal cost); set it
   so that a 100%-green hub does not report an energy cost of 0.
