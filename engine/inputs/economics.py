@@ -148,35 +148,58 @@ def read_transfer(value: Any) -> Transfer:
     return Transfer(energy_kwh_per_tb=energy, price_cny_per_tb=price)
 
 
-def _source(written: Mapping[str, Any], key: str, default_source: str) -> str:
-    return "scenario file" if key in written else default_source
+def _written(scenario: Scenario, path: str) -> Any:
+    """The value the scenario file wrote at a dotted key path, or None."""
+    value: Any = scenario.settings
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return value
+
+
+def _source(scenario: Scenario, path: str, default_source: str) -> str:
+    """The source of the value at key path ``path``: the file's citation (``[sources]``), "scenario file"
+    where the file set it without one, else ``default_source``."""
+    cited = _written(scenario, "sources") or {}
+    if path in cited:
+        return f"scenario file: {cited[path]}"
+    return "scenario file" if _written(scenario, path) is not None else default_source
+
+
+def _catalogue_rows(scenario: Scenario, name: str, facts: Hub) -> list[tuple[str, str, float, str, str]]:
+    """A catalogue hub's grid factor and flat tariff, as the file may have replaced them."""
+    factor_key, price_key = f"hubs.{name}.grid_factor_kg_per_kwh", f"hubs.{name}.flat_price_cny_per_kwh"
+    tariff = facts.tariff
+    factor = _written(scenario, factor_key)
+    price = _written(scenario, price_key)
+    return [("Grid emission factor", name, facts.grid_factor_kg_per_kwh if factor is None else float(factor),
+             "kgCO2/kWh", _source(scenario, factor_key,
+                                  f"{facts.grid_factor_source} ({facts.grid_factor_year})")),
+            ("Time-of-use tariff", name, tariff.flat_price_cny_per_kwh if price is None else float(price),
+             "CNY/kWh (flat)", _source(scenario, price_key,
+                                       f"{tariff.source}; flat price: {tariff.flat_price_source}"))]
 
 
 def _hub_rows(scenario: Scenario, catalogue: Mapping[str, Hub]) -> list[tuple[str, str, float, str, str]]:
     """The per-hub rows of :func:`assumed_inputs`."""
     rows = []
-    written_hubs = scenario.settings.get("hubs", {}) if isinstance(scenario.settings, Mapping) else {}
     for name, hub in scenario.hubs.items():
-        written = written_hubs.get(name, {})
+        key = f"hubs.{name}"
         facts = catalogue.get(name)
         tariff = facts.tariff if facts is not None else None
         custom = "custom hub (scenario file)"
         if facts is not None:
-            rows.append(("Grid emission factor", name, facts.grid_factor_kg_per_kwh, "kgCO2/kWh",
-                         f"{facts.grid_factor_source} ({facts.grid_factor_year})"))
-            rows.append(("Time-of-use tariff", name, tariff.flat_price_cny_per_kwh, "CNY/kWh (flat)",
-                         f"{tariff.source}; flat price: {tariff.flat_price_source}"))
+            rows.extend(_catalogue_rows(scenario, name, facts))
         if hub.export_kw > 0:
             rows.append(("Export price", name, hub.export_price_cny_per_kwh, "CNY/kWh",
-                         _source(written, "export_price_cny_per_kwh",
+                         _source(scenario, f"{key}.export_price_cny_per_kwh",
                                  tariff.coal_benchmark_source if tariff else custom)))
         rows.append(("Demand charge", name, hub.demand_charge_cny_per_kw_month, "CNY per kW-month",
-                     _source(written, "demand_charge_cny_per_kw_month",
+                     _source(scenario, f"{key}.demand_charge_cny_per_kw_month",
                              tariff.demand_charge_source if tariff else custom)))
         rows.append(("PPA price of park energy", name, hub.ppa_price_cny_per_kwh, "CNY/kWh",
-                     _source(written, "ppa_price_cny_per_kwh", SOURCES["ppa_price_cny_per_kwh"])))
+                     _source(scenario, f"{key}.ppa_price_cny_per_kwh", SOURCES["ppa_price_cny_per_kwh"])))
         if hub.battery is not None:
-            wear = _source(written.get("battery", {}), "wear_cny_per_mwh", SOURCES["wear_cny_per_mwh"])
+            wear = _source(scenario, f"{key}.battery.wear_cny_per_mwh", SOURCES["wear_cny_per_mwh"])
             rows.append(("Battery wear", name, hub.battery.wear_cny_per_mwh, "CNY/MWh discharged", wear))
     return rows
 
@@ -194,14 +217,15 @@ def assumed_inputs(scenario: Scenario) -> list[tuple[str, str, float, str, str]]
     list of tuple
         ``(input, hub or "all", value, unit, source)``: per hub the catalogue's grid emission factor and
         tariff, the export price (hubs that export), demand charge, PPA price and battery wear; then the
-        transfer energy and price and the fossil marginal factor. "scenario file" where the file set it.
+        transfer energy and price and the fossil marginal factor. Where the file set a value: "scenario
+        file", followed by the file's citation of it (its ``[sources]`` table,
+        :mod:`engine.inputs.citations`).
     """
-    written = scenario.settings.get("transfer", {}) if isinstance(scenario.settings, Mapping) else {}
     transfer = scenario.transfer
     return [*_hub_rows(scenario, load_catalogue()),
             ("Transfer energy", "all", transfer.energy_kwh_per_tb, "kWh/TB",
-             _source(written, "energy_kwh_per_tb", SOURCES["energy_kwh_per_tb"])),
+             _source(scenario, "transfer.energy_kwh_per_tb", SOURCES["energy_kwh_per_tb"])),
             ("Transfer price", "all", transfer.price_cny_per_tb, "CNY/TB",
-             _source(written, "price_cny_per_tb", SOURCES["price_cny_per_tb"])),
+             _source(scenario, "transfer.price_cny_per_tb", SOURCES["price_cny_per_tb"])),
             ("Fossil marginal factor", "all", FOSSIL_MARGINAL_KG_PER_KWH, "kgCO2/kWh",
              SOURCES["fossil_marginal_kg_per_kwh"])]

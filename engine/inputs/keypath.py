@@ -25,6 +25,8 @@ from engine.errors import ScenarioError
 
 _SEGMENT = re.compile(r"^(?P<name>[A-Za-z_][\w\-]*)(?:\[(?P<selector>[^\[\]]+)\])?$")
 _INDEX = re.compile(r"^\d+$")
+SOURCES_KEY = "sources"
+"""The top-level table of cited sources (:mod:`engine.inputs.citations`), keyed by key paths."""
 ANY = "*"
 """In a table pattern of :func:`check_key`: any table key, list index or selected element."""
 
@@ -105,6 +107,12 @@ def _parse_condition(key: str, condition: str, label: str) -> tuple[str, str]:
         raise ScenarioError(f"{label} {key!r}: expected a selector field=value, got {condition!r}. "
                             "Fix: write e.g. [name=ai-training] or [from=shanghai,to=zhongwei].")
     return field.strip(), value.strip().strip("\"'")
+
+
+def canonical_key(key: str, *, label: str = "key path") -> str:
+    """A key path written one way: segments joined by dots, selectors as ``[field=value,...]`` without
+    spaces or quotes (``'hubs.zhongwei.solar_mw'``, ``'workloads[name=batch].deadline_hours'``)."""
+    return _describe(parse_key(key, label=label))
 
 
 def _describe(segments: tuple[KeySegment, ...]) -> str:
@@ -264,6 +272,8 @@ def apply_overrides(raw: Mapping, overrides: Mapping[str, Any], *, create_tables
     Returns
     -------
     dict
+        The scenario with the new values. A source the file cites for an overridden key (its
+        ``[sources]`` table, :mod:`engine.inputs.citations`) is dropped: it was the written value's.
 
     Raises
     ------
@@ -271,7 +281,21 @@ def apply_overrides(raw: Mapping, overrides: Mapping[str, Any], *, create_tables
         When a key path does not parse or does not resolve.
     """
     scenario = copy.deepcopy(dict(raw))
+    sources = scenario.get(SOURCES_KEY)
     for key, value in overrides.items():
         container, accessor, _ = resolve_key(scenario, key, create_tables=create_tables, label=label)
         container[accessor] = copy.deepcopy(value)
+        if isinstance(sources, dict):
+            cited = canonical_key(key, label=label)
+            for written in [k for k in sources if _cites(k, cited)]:
+                del sources[written]
     return scenario
+
+
+def _cites(written: str, key: str) -> bool:
+    """Whether a ``[sources]`` entry (as written) cites ``key`` (canonical) or a value inside it."""
+    try:
+        cited = canonical_key(written)
+    except ScenarioError:
+        return False  # the reader reports the unparsable entry
+    return cited == key or cited.startswith(f"{key}.")

@@ -96,6 +96,7 @@ import numpy as np
 import pandas as pd
 
 from engine.errors import ScenarioError
+from engine.inputs.citations import read_sources
 from engine.inputs.deadlines import check_deadline_hours, cumulative_work, deadline_steps
 from engine.inputs.economics import (
     HUB_ECONOMICS_KEYS,
@@ -118,7 +119,7 @@ from engine.inputs.fields import (
 )
 from engine.inputs.forecast_files import check_forecast_file
 from engine.inputs.hub_series import TYPICAL, WEATHER_PUE, hub_series
-from engine.inputs.keypath import apply_overrides
+from engine.inputs.keypath import SOURCES_KEY, apply_overrides
 from engine.inputs.limits import check_problem_size, read_toml
 from engine.inputs.plan_settings import COST_KEYS, PLAN_HUB_KEYS, PLAN_KEYS, read_plan
 from engine.inputs.plausibility import KEY_HIGH, PUE, check_column
@@ -140,8 +141,9 @@ from weather.catalogue import Hub, Tariff, TariffSeason, load_catalogue
 from weather.geo import MAX_DISTANCE_KM
 
 TOP_KEYS = ("name", "start", "hours", "step_minutes", "timezone", "objective", "hubs", "workloads", "links",
-            "plan", "transfer")
-"""Top-level keys; ``plan`` (capacity sizing) is read by :func:`engine.inputs.plan_settings.read_plan`."""
+            "plan", "transfer", SOURCES_KEY)
+"""Top-level keys; ``plan`` (capacity sizing) is read by :func:`engine.inputs.plan_settings.read_plan`,
+``sources`` (where the file's numbers come from) by :func:`engine.inputs.citations.read_sources`."""
 OBJECTIVE_KEYS = ("minimize", "carbon_price_cny_per_t", "min_green_share")
 HUB_KEYS = ("it_capacity_mw", "firm_it_mw", "pue", "solar_mw", "wind_mw", "tracking", "grid_import_mw",
             "weather", "weather_seed", "calibrate_wind", "weather_max_distance_km", "profiles", "forecast",
@@ -233,6 +235,8 @@ def scenario_from_dict(raw: Mapping[str, Any], base_dir: Path | str = ".",
     workloads = _read_workloads(workloads_raw, origins, hubs_raw, profiles, index, step, problems)
     links = problems.attempt(partial(_links, raw.get("links", []), hubs_raw))
     transfer = problems.attempt(partial(read_transfer, raw.get("transfer", {})))
+    if SOURCES_KEY in raw:
+        raw[SOURCES_KEY] = problems.attempt(partial(read_sources, raw[SOURCES_KEY], raw))
     plan = None
     if "plan" in raw:
         share = objective.min_green_share if objective is not None else 0.0

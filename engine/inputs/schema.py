@@ -70,7 +70,7 @@ def scenario_schema() -> dict[str, Any]:
     -------
     dict
         A draft 2020-12 schema: top-level keys, ``[objective]``, ``[hubs.<name>]`` with its
-        ``battery``, ``[[workloads]]``, ``[[links]]``, ``[plan]`` and ``[transfer]``.
+        ``battery``, ``[[workloads]]``, ``[[links]]``, ``[plan]``, ``[transfer]`` and ``[sources]``.
     """
     battery = _table(TABLE_KEYS[("hubs", "*", "battery")], {})
     hub = _table(TABLE_KEYS[("hubs", "*")], {"battery": battery})
@@ -85,6 +85,9 @@ def scenario_schema() -> dict[str, Any]:
         "workloads": {"type": "array", "items": _table(TABLE_KEYS[("workloads", "*")], {})},
         "links": {"type": "array", "items": _table(TABLE_KEYS[("links", "*")], {})},
         "plan": plan, "transfer": _table(TABLE_KEYS[("transfer",)], {}),
+        "sources": {"type": "object",
+                    "description": "key path of a value the file sets -> where the value comes from",
+                    "additionalProperties": {"type": "string", "minLength": 1}},
     })
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": "suandian scenario", "description": "A suandian scenario TOML file (suandian run).",
