@@ -19,6 +19,9 @@ One function, :func:`summary`, for every study kind. The blocks (DESIGN.md):
   ``green_floor_cost_<unit>_per_point`` (the last percentage point of the green-share floor) and
   ``marginal_price_mean_<unit>_per_kwh`` (each hub's mean marginal price of power); ``null`` where the
   model gives none (no link, no floor);
+- ``assumed_inputs``: every assumed input of the economics and carbon with its value, unit and source
+  (:func:`engine.inputs.economics.assumed_inputs`, the report's table; a value the file cites in
+  ``[sources]`` carries that citation);
 - ``solver``: name, status, seconds (build + solve), build and solve seconds, objective;
 - an operation adds ``forecast``, ``replans`` and ``settlement``; a sizing ``min_green_share``,
   ``capacities``, ``costs_cny``, ``total_cost_cny``, ``cost_per_mwh_it_cny``, ``unit_costs`` and
@@ -31,6 +34,7 @@ import math
 
 import pandas as pd
 
+from engine.inputs.economics import assumed_inputs
 from engine.inputs.scenario import Scenario
 from engine.metrics import gains, metrics
 from engine.schedule import Schedule
@@ -188,6 +192,8 @@ def summary(result: StudyResult) -> dict:
     lp_policy = "perfect_foresight" if result.kind == "operate" else "coordinated"
     common = {"gains": gains(blocks[result.primary], blocks["baseline"]),
               "duals": duals_record(scenario, result.schedules[lp_policy], lp_policy),
+              "assumed_inputs": [{"input": what, "hub": hub, "value": value, "unit": unit, "source": source}
+                                 for what, hub, value, unit, source in assumed_inputs(scenario)],
               "solver": _solver_record(result)}
     if result.kind == "size":
         sizing = result.sizing

@@ -95,7 +95,10 @@ def test_output_files(outputs):
 def test_summary_structure(outputs, result):
     summary = json.loads(outputs["summary"].read_text(encoding="utf-8"))
     assert set(summary) == {"scenario", "coordinated", "baseline", "static_west", "greedy_online", "gains",
-                            "value_of_optimisation", "attribution", "duals", "solver"}
+                            "value_of_optimisation", "attribution", "duals", "assumed_inputs", "solver"}
+    export = {row["input"]: row for row in summary["assumed_inputs"] if row["hub"] == "all"}
+    assert export["Fossil marginal factor"]["value"] == pytest.approx(0.8273)
+    assert export["Fossil marginal factor"]["unit"] == "kgCO2/kWh"
     assert summary["attribution"] is None  # the Python API runs no attribution unless asked
     assert summary["scenario"]["name"] == "small east-west"
     assert summary["scenario"]["start"] == "2025-07-01T00:00:00+08:00"
