@@ -76,8 +76,9 @@ def _cited_key(key: str, raw: Mapping[str, Any]) -> str:
 
 def _source_text(key: str, text: Any) -> str:
     """A non-empty source text of at most :data:`MAX_SOURCE_CHARS` characters."""
-    if not isinstance(text, str) or not text.strip() or len(text) > MAX_SOURCE_CHARS:
-        got = f"{type(text).__name__} {text!r}" if not isinstance(text, str) else f"{len(text)} characters"
+    if not isinstance(text, str) or not 0 < len(text.strip()) <= MAX_SOURCE_CHARS:
+        got = (f"{type(text).__name__} {text!r}" if not isinstance(text, str)
+               else f"{len(text.strip())} characters besides spaces")
         raise ScenarioError(f"{SOURCES_KEY}.{key!r}: expected the source as text of 1 to {MAX_SOURCE_CHARS} "
                             f"characters, got {got}. Fix: write where the value comes from in quotes, "
                             "e.g. \"NDRC 2025 No.136\" or \"ASSUMPTION: ...\".")
