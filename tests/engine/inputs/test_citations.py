@@ -79,6 +79,8 @@ BAD = {
                  "Fix: write where the value"),
     "empty-text": ({"hubs.zhongwei.export_mw": "  "}, "sources.'hubs.zhongwei.export_mw'",
                    "Fix: write where the value"),
+    "a-document": ({"hubs.zhongwei.export_mw": "x" * 501}, "got 501 characters",
+                   "Fix: write where the value"),
 }
 
 
