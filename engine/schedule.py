@@ -177,14 +177,14 @@ def cost_rows(scenario: Scenario, flows: pd.DataFrame) -> pd.DataFrame:
     per_hub = {name: np.array([getattr(h, key) for key in keys]
                               + [h.battery.wear_cny_per_mwh if h.battery is not None else 0.0])
                for name, h in scenario.hubs.items()}
-    export_price, ppa, _, wear = np.array([per_hub[name] for name in hub]).T.reshape(4, -1)
+    export_price, ppa, demand_rate, wear = np.array([per_hub[name] for name in hub]).T.reshape(4, -1)
     moved_tb = np.zeros(len(flows))
     for workload in scenario.workloads:
         moved_tb += ((hub != workload.origin) * flows[f"{workload.name}_it_kw"].to_numpy(dtype=float) * dt
                      / KWH_PER_MWH * workload.data_tb_per_mwh)
     return pd.DataFrame({
         "energy_cost_cny": imports * flows["price_cny_per_kwh"].to_numpy(dtype=float) * dt,
-        "demand_charge_cny": _demand_charge_rows(scenario, flows, per_hub),
+        "demand_charge_cny": _demand_charge_rows(scenario, flows, demand_rate),
         "ppa_cost_cny": (flows["renewable_used_kw"].to_numpy(dtype=float) + exported) * ppa * dt,
         "transfer_cost_cny": moved_tb * scenario.transfer.price_cny_per_tb,
         "battery_wear_cny": flows["battery_discharge_kw"].to_numpy(dtype=float) * dt / KWH_PER_MWH * wear,
@@ -192,13 +192,13 @@ def cost_rows(scenario: Scenario, flows: pd.DataFrame) -> pd.DataFrame:
     }, index=flows.index)
 
 
-def _demand_charge_rows(scenario: Scenario, flows: pd.DataFrame, per_hub: dict) -> np.ndarray:
+def _demand_charge_rows(scenario: Scenario, flows: pd.DataFrame, rate: np.ndarray) -> np.ndarray:
     """Demand charge of each (hub, month) on the row of its peak import [CNY] (:func:`cost_rows`).
 
-    The peak row of a (hub, month) group is its first row of largest import (as ``idxmax``).
+    ``rate`` is each row's hub's charge [CNY per kW-month]. The peak row of a (hub, month) group is its
+    first row of largest import (as ``idxmax``).
     """
     charge = np.zeros(len(flows))
-    rate = np.array([per_hub[name][2] for name in flows["hub"].to_numpy()], dtype=float)
     if not rate.any():
         return charge
     position, fraction = month_fractions(scenario)
