@@ -27,7 +27,7 @@ The triangular window matrix is 8x slower already at a week; cumulative and back
 to a change of variable and HiGHS solves them equally fast within the noise (mixed at a full year), so the
 LP keeps ``cumulative`` (HiGHS-alone faster at 8760, and the vertex HiGHS picks among equal-cost plans --
 which the rolling-operation tests depend on -- is unchanged). The 10 x 8760 rows ran under load from
-other jobs (the same row measured 85 s before); rerun alone to compare with that figure.
+other jobs (the same row measured 85 s before); the idle rerun is in the next table.
 
 The modelling layer's cost (2026-12-02, idle machine, ``--json``; 3 alternating runs per row below
 8760 steps, 1 at 8760). ``extra`` is the engine's total minus HiGHS's own ``run`` inside it (model
