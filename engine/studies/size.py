@@ -62,7 +62,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from engine.errors import ScenarioError
+from engine.errors import InfeasibleError, ScenarioError
 from engine.inputs.arrays import scenario_data
 from engine.inputs.hub_series import TYPICAL, hub_series, years_weather
 from engine.inputs.plan_settings import PLAN_HUB_KEYS, PlanSettings
@@ -591,6 +591,26 @@ def _design_scenario(scenario: Scenario, result: StudyResult) -> Scenario:
     return dataclasses.replace(scenario, hubs=hubs, objective=objective, plan=None)
 
 
+def _size_over_years(sized: Scenario, solver: str, workers: int | None, phases: Phases) -> StudyResult:
+    """The sizing of ``sized`` (several calendar years) by its ``plan.method`` (:func:`size_across_years`).
+
+    Benders starts from each year's own design with no work crossing New Year: a year that cannot meet
+    the target alone (the average target), or that must leave work undone at midnight, cannot start it
+    though the years together can. Then the monolithic LP sizes the years, which has neither limit and
+    names the binding requirement when the target truly cannot be met.
+    """
+    settings = plan_settings(sized)
+    year_floors = settings.target == "every_year"
+    if settings.method == "monolithic":
+        return _size(sized, solver, year_floors=year_floors, phases=phases)
+    phases("solving")
+    try:
+        return _size_by_years(sized, solver, workers)[0]
+    except InfeasibleError:
+        phases("solving all years as one LP (a year cannot start the decomposition alone)")
+        return _size(sized, solver, year_floors=year_floors, phases=phases)
+
+
 def size_across_years(scenario: Scenario, *, solver: str = "HIGHS", workers: int | None = None,
                       phases: Phases = unobserved) -> YearsPlan:
     """One design for ``plan.years`` weather years, scored on them and on ``plan.out_of_sample_years``.
@@ -613,8 +633,9 @@ def size_across_years(scenario: Scenario, *, solver: str = "HIGHS", workers: int
         Benders only: local Dask worker processes, each year's subproblem on one of them (a Dask actor);
         default ``None``, every year in this process.
     phases : callable, optional
-        Told ``"building"``, ``"solving"`` and ``"solving the out-of-sample years"`` as the plan enters
-        them (:mod:`engine.studies.phases`).
+        Told ``"building"`` (monolithic), ``"solving"`` and ``"solving the out-of-sample years"`` as the
+        plan enters them (:mod:`engine.studies.phases`); Benders that cannot start from the years
+        alone is told so and falls back to the monolithic LP.
 
     Returns
     -------
@@ -630,11 +651,7 @@ def size_across_years(scenario: Scenario, *, solver: str = "HIGHS", workers: int
     """
     settings = plan_settings(scenario)
     sized = years_scenario(scenario, 0, settings.years)
-    if settings.method == "monolithic":
-        result = _size(sized, solver, year_floors=settings.target == "every_year", phases=phases)
-    else:
-        phases("solving")
-        result, _ = _size_by_years(sized, solver, workers)
+    result = _size_over_years(sized, solver, workers, phases)
     annual = result.sizing.costs_cny["capacity"] / settings.years
     figures = [year_figures(sized, result.schedules["coordinated"], annual, "sized")]
     if settings.out_of_sample_years:

@@ -19,6 +19,7 @@ from engine.metrics import metrics
 from engine.model import CoSchedulingModel
 from engine.outputs.files import write_outputs
 from engine.studies.benders import YearOperation
+from engine.studies.phases import unobserved
 from engine.studies.run import run
 from engine.studies.size import (
     _period,
@@ -26,6 +27,7 @@ from engine.studies.size import (
     _planning_scenario,
     _size,
     _size_by_years,
+    _size_over_years,
     _sizing,
     _year_slices,
     _year_work,
@@ -410,3 +412,28 @@ def test_year_operation_gradient_is_a_subgradient():
 def test_invalid_plan_method_names_the_key():
     with pytest.raises(ScenarioError, match=r"^plan\.method: expected one of benders, monolithic, got 'dan"):
         read_plan({"hubs": {"solo": {"solar_mw": {"max": 1.0}}}, "method": "dantzig"}, ("solo",), 1.0)
+
+
+def test_average_target_a_year_cannot_meet_alone_is_sized_as_the_monolithic_lp():
+    """Target 30% on average over the two days (18 S >= 0.3 x 4800 kWh: S = 80 kW, 165 CNY, the
+    monolithic LP). Benders' start, each year's own design at 30%, is infeasible for one of the days
+    (measured: InfeasibleError from _size_by_years); the plan falls back to the one LP and its cost."""
+    case = _new_year_case(0.3)
+    case = dataclasses.replace(case, plan=dataclasses.replace(case.plan, target="average"))
+    monolithic = _size(case, "HIGHS", year_floors=False).sizing.total_cost_cny
+    assert monolithic == pytest.approx(165.107, rel=1e-4)
+    told = []
+    result = _size_over_years(case, "HIGHS", None, told.append)
+    assert result.sizing.total_cost_cny == pytest.approx(monolithic, rel=1e-6)
+    assert any("one LP" in phase for phase in told)
+
+
+def test_work_that_must_cross_new_year_is_sized_as_the_monolithic_lp():
+    """200 kW arriving in the 12 h before New Year on 150 kW of free IT room cannot all be done by
+    midnight, which Benders' start points ask (measured: InfeasibleError from _size_by_years); the
+    monolithic LP carries it over (22,643 CNY) and the plan falls back to it."""
+    case = _two_years_case(0.6, late_kw=200.0)
+    monolithic = _size(case, "HIGHS", year_floors=True).sizing.total_cost_cny
+    assert monolithic == pytest.approx(22643.3, rel=1e-4)
+    result = _size_over_years(case, "HIGHS", None, unobserved)
+    assert result.sizing.total_cost_cny == pytest.approx(monolithic, rel=1e-6)
