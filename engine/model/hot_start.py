@@ -22,6 +22,8 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
+from engine.model.solvers import without_inaccuracy_warning
+
 MAX_COEFFICIENT_CHANGES = 20000
 """Most matrix coefficients changed one by one; with more the model is passed anew and the previous
 basis set on it (both keep the hot start) [-]."""
@@ -67,13 +69,14 @@ class HotStartHighs:
         highs.run()
         if highs.getModelStatus().name == "kUnknown" and not cold:
             # Measured in sizing across years after ~20 hot-started iterations, while the same LP from
-            # scratch is optimal; cvxpy cannot unpack the status.
+            # scratch is optimal; cvxpy would report status 'unknown', refused as a SolverError.
             return self.solve(cold=True)
         results = {"solution": highs.getSolution(), "basis": highs.getBasis(), "info": highs.getInfo(),
                    "model_status": highs.getModelStatus().name, "run_time": highs.getRunTime()}
         if results["model_status"] == "kInfeasible":
             results["dual_ray"] = highs.getDualRay()  # cvxpy's HiGHS interface reads it
-        self.problem.unpack_results(results, chain, inverse)
+        with without_inaccuracy_warning():  # a limit reached: the caller refuses the status
+            self.problem.unpack_results(results, chain, inverse)
         self._data = data
         return self.problem.status
 

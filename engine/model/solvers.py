@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sys
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
 import cvxpy as cp
@@ -46,8 +48,9 @@ def silence_highs_banner() -> None:
             os.close(descriptor)
 
 
-def solve_problem(problem: cp.Problem, solver: str, options: dict) -> None:
-    """``problem.solve(solver, **options)`` without cvxpy's "Solution may be inaccurate" warning.
+@contextmanager
+def without_inaccuracy_warning() -> Iterator[None]:
+    """cvxpy's "Solution may be inaccurate" warning (raised when a solution is unpacked) kept off.
 
     The caller reads ``problem.status`` and refuses everything but ``optimal`` with a one-line error
     (:meth:`engine.model.assembly.CoSchedulingModel.solve`); the warning would only repeat it, and as a
@@ -55,4 +58,10 @@ def solve_problem(problem: cp.Problem, solver: str, options: dict) -> None:
     """
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Solution may be inaccurate", category=UserWarning)
+        yield
+
+
+def solve_problem(problem: cp.Problem, solver: str, options: dict) -> None:
+    """``problem.solve(solver, **options)`` :func:`without_inaccuracy_warning`."""
+    with without_inaccuracy_warning():
         problem.solve(solver=solver, **options)
