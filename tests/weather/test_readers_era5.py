@@ -71,6 +71,17 @@ def test_nearest_cell_of_a_3x3_grid(tmp_path, june):
     assert "ERA5 cell 37.75 N, 105.20 E" in weather.source
 
 
+def test_an_unsorted_grid_gives_the_same_nearest_cell(tmp_path, june):
+    """A grid merged by hand may list its latitudes in no order; the nearest cell stays the nearest."""
+    latitudes, longitudes = (37.5, 37.75, 37.25), (105.2, 104.95, 105.45)
+    offsets = np.arange(9.0).reshape(3, 3)
+    path = write_era5(tmp_path / "unsorted.nc", june, latitudes=latitudes, longitudes=longitudes,
+                      cell_offset_k=offsets)
+    weather = read_weather(path, site=(37.7, 105.1))
+    assert (weather.latitude, weather.longitude) == pytest.approx((37.75, 105.2), abs=1e-5)
+    np.testing.assert_allclose(weather.data["temp_air"], june["temp_air"] + offsets[1, 0], atol=1e-4)
+
+
 def test_many_years_in_one_file(tmp_path):
     years = truth("2019-12-31 16:00", 24 * (366 + 365 + 365), *ZHONGWEI)  # local 2020-2022
     weather = read_weather(write_era5(tmp_path / "years.nc", years))
@@ -139,6 +150,17 @@ def test_elevation_from_the_surface_geopotential(tmp_path, june):
 
     weather = read_weather(_rewrite(write_era5(tmp_path / "z.nc", june), add_z))
     assert weather.elevation_m == pytest.approx(1500.0, abs=0.01)  # z / g, not the 1230 m of pres2alt
+
+
+def test_a_geopotential_with_an_extra_dimension_is_refused_naming_it(tmp_path, june):
+    def add_members(dataset):
+        z = xarray.full_like(dataset["sp"], 1500.0 * era5_module.STANDARD_GRAVITY_M_S2)
+        return dataset.assign(z=z.assign_attrs(units="m**2 s**-2").expand_dims(number=[0, 1], axis=-1))
+
+    path = _rewrite(write_era5(tmp_path / "zmembers.nc", june), add_members)
+    with pytest.raises(WeatherInputError, match=r"zmembers.nc: z: .*dimensions.*Fix: select one member "
+                                                r"of \['number'\]"):
+        read_weather(path)
 
 
 def test_lat_lon_coordinate_names(tmp_path, june):

@@ -165,7 +165,7 @@ def _nearest_cell(dataset: Any, latitude: float | None, longitude: float | None,
         target_lon = longitude % 360.0 if lons.max() > 180.0 else (longitude + 180.0) % 360.0 - 180.0
         wanted = {name: value for name, value in ((lat_name, latitude), (lon_name, target_lon))
                   if name in dataset.dims and dataset[name].size > 1}
-        dataset = dataset.sel(wanted, method="nearest")
+        dataset = dataset.sortby(list(wanted)).sel(wanted, method="nearest")  # a merged grid may be unsorted
     dataset = dataset.squeeze([name for name in (lat_name, lon_name) if name in dataset.dims])
     cell_lon = float(dataset[lon_name])
     return dataset, float(dataset[lat_name]), (cell_lon + 180.0) % 360.0 - 180.0
@@ -174,12 +174,13 @@ def _nearest_cell(dataset: Any, latitude: float | None, longitude: float | None,
 def _series(cell: Any, names: list[str], source: str) -> pd.DataFrame:
     """The variables of one cell as a frame on a UTC index of interval starts, in the file's units."""
     time_name = _coordinate(cell, TIME_NAMES, source)
+    columns = {}
     for name in names:
         variable = cell[name]
-        dims = [dim for dim in variable.dims if dim != time_name]
         if name == "z" and time_name in variable.dims:
-            variable = variable.isel({time_name: 0})
-        elif dims or time_name not in variable.dims:
+            variable = variable.isel({time_name: 0})  # the surface geopotential: constant in time
+        dims = [dim for dim in variable.dims if dim != time_name]
+        if dims or (name != "z" and time_name not in variable.dims):
             raise WeatherInputError(
                 f"{source}: {name}: expected one value per {time_name} at a cell; got the dimensions "
                 f"{list(variable.dims)}. Fix: select one member of {dims or ['time']} (e.g. ds.sel(expver=1) "
@@ -189,15 +190,14 @@ def _series(cell: Any, names: list[str], source: str) -> pd.DataFrame:
             raise WeatherInputError(f"{source}: {name}: expected ERA5's unit {UNITS[name]}; got "
                                     f"{variable.attrs['units']!r}. Fix: give the variable as the CDS "
                                     "delivers it (accumulations in J m**-2, not converted)")
-    ends = pd.DatetimeIndex(cell[time_name].to_numpy())
-    index = (ends.tz_localize("UTC") if ends.tz is None else ends.tz_convert("UTC")) - HOUR
+        columns[name] = np.asarray(variable.to_numpy(), dtype=float)
+    index = pd.DatetimeIndex(cell[time_name].to_numpy()).tz_localize("UTC") - HOUR  # numpy times: naive UTC
     steps = np.unique(np.diff(index.as_unit("ns").asi8))
     if len(steps) and (steps != HOUR.value).any():
         raise WeatherInputError(f"{source}: {time_name}: expected hourly ERA5 records (each accumulation "
                                 "is the hour ending at its stamp); got steps of "
                                 f"{sorted(map(str, map(pd.Timedelta, steps)))}. Fix: download every hour "
                                 "of the period")
-    columns = {name: np.asarray(cell[name].to_numpy(), dtype=float) for name in names}
     return pd.DataFrame({name: np.broadcast_to(values, len(index)) for name, values in columns.items()},
                         index=index)
 
