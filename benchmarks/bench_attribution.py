@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import tomllib
+import sys
 from pathlib import Path
 
-from engine.inputs.scenario_file import scenario_from_dict
+from engine.inputs.scenario_file import load_scenario
 from engine.studies.run import run
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -34,9 +34,11 @@ def main() -> None:
                         help="horizon of the east-west run [h] (default 2160)")
     parser.add_argument("--json", action="store_true", help='end with one JSON line {"rows", "speedup", ...}')
     args = parser.parse_args()
-    raw = tomllib.loads((EXAMPLES / "east_west.toml").read_text(encoding="utf-8"))
-    scenario = scenario_from_dict({**raw, "hours": args.hours}, EXAMPLES)
+    scenario = load_scenario(EXAMPLES / "east_west.toml", hours=args.hours)
     records = {workers: run(scenario, attribution=True, workers=workers).attribution for workers in (1, 2)}
+    for record in records.values():
+        if record.get("status") == "unavailable":
+            sys.exit(f"bench_attribution: the attribution is unavailable: {record['reason']}")
     rows = [{"workers": workers, "seconds": record["seconds"]} for workers, record in records.items()]
     for row in rows:
         print(f"{row['workers']} worker(s): attribution of east-west over {args.hours} h, "
