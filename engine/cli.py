@@ -25,7 +25,7 @@ from weather.catalogue import TIMEZONE, Hub, get_hub, load_catalogue
 from weather.forecast import day_ahead_skill
 from weather.frame import WeatherData
 from weather.geo import MAX_DISTANCE_KM, check_weather_site
-from weather.power import park_output, power_summary
+from weather.power import HOURS_PER_YEAR, park_output, power_summary
 from weather.readers import read_weather
 from weather.synthetic import typical_year
 from weather.wind_calibration import STATION_HEIGHT_LIMIT_M, calibrate_station_wind
@@ -129,7 +129,7 @@ def _weather(args: argparse.Namespace) -> None:
     hub = get_hub(args.hub)
     if args.weather is not None:
         weather = _weather_file(args, hub)
-        span = max(1, int(len(weather.data) * weather.step_hours // (365 * 24)))  # whole years held
+        span = max(1, int(len(weather.data) * weather.step_hours // HOURS_PER_YEAR))  # whole years held
         if args.years is not None and args.years > span:
             raise ScenarioError(f"--years: expected at most the {span} year(s) that {args.weather} holds, "
                                 f"got {args.years}; drop --years or give a longer file")
@@ -537,7 +537,8 @@ def _plan(args: argparse.Namespace) -> None:
     for hub, chosen in sizing.capacities.items():
         for name, value in chosen.items():
             print(f"{f'{hub} {name}':<34}{value:>14,.1f} {CAPACITY_UNITS[name]}")
-    period = "annual" if abs(sizing.horizon_hours - 8760.0) < 1e-9 else f"{sizing.horizon_hours:,.0f} h"
+    annual = abs(sizing.horizon_hours - HOURS_PER_YEAR) < 1e-9
+    period = "annual" if annual else f"{sizing.horizon_hours:,.0f} h"
     print(f"{f'total cost ({period}) [million CNY]':<34}{sizing.total_cost_cny / 1e6:>14,.2f}")
     for part, label in (("capacity", "capacity"), ("operation", "operation, net of export"),
                         ("export_revenue", "  of which export revenue"), ("carbon", "carbon")):
@@ -601,8 +602,8 @@ def _weather_commands(commands: argparse._SubParsersAction) -> None:
 
     power = _add(commands, "power", help="hourly output of a hub's PV and wind parks")
     power.add_argument("--hub", required=True, help="catalogue hub name (see `suandian hubs`)")
-    power.add_argument("--weather", type=Path, help="weather file (EPW, TMY3, PVGIS, CSV); default: the "
-                       "hub's offline typical year")
+    power.add_argument("--weather", type=Path, help="weather file (EPW, TMY3, PVGIS, CSV, ERA5 netCDF); "
+                       "default: the hub's offline typical year")
     power.add_argument("--solar-mw", type=float, default=100.0, help="PV DC nameplate [MWp] (default 100)")
     power.add_argument("--wind-mw", type=float, default=100.0, help="wind nameplate [MW] (default 100)")
     power.add_argument("--tracking", action="store_true", help="single-axis tracking PV (default fixed tilt)")

@@ -26,7 +26,8 @@ TYPES: dict[str, dict[str, Any]] = {
     "minimize": {"enum": ["cost", "carbon", "grid"]}, "min_green_share": SHARE,
     "pue": {"anyOf": [{"type": "number", "minimum": 1, "maximum": 3}, {"const": "weather"}]},
     "tracking": BOOLEAN, "calibrate_wind": BOOLEAN, "grid_charging": BOOLEAN,
-    "weather": {**STRING, "description": "\"typical\" or a weather file path (EPW, TMY3, PVGIS, CSV)"},
+    "weather": {**STRING, "description": "\"typical\" or a weather file path (EPW, TMY3, PVGIS, CSV, "
+                                         "ERA5 netCDF)"},
     "weather_seed": INTEGER, "profiles": {**STRING, "description": "CSV of series overrides"},
     "forecast": {**STRING, "description": "the hub's forecast file for operate and dayahead (forecast CSV "
                                           "or Open-Meteo JSON); --forecast replaces it"},

@@ -47,6 +47,7 @@ from weather.errors import WeatherInputError
 from weather.frame import WeatherData, close_irradiance, validate_weather
 
 SECONDS_PER_HOUR = 3600.0
+"""Seconds in the hour an ERA5 accumulation covers [s/h]."""
 HOUR = pd.Timedelta("1h")
 ZERO_CELSIUS_K = 273.15
 #: Standard gravity [m/s2] (the ERA5 documentation divides the geopotential by it).
