@@ -2,7 +2,7 @@
 
 For each hourly green-share target (default 1.0) and each number of weather years (default 1, 3, 10)
 the example is loaded and sized -- wind, solar, battery energy and power chosen with the operation, the
-target in every year: one year with :func:`engine.studies.size.size` (one LP, ``method = "lp"``), several
+target in every year: one year with :func:`engine.studies.size.size` (one LP, the row ``"lp"``), several
 with :func:`engine.studies.size.size_across_years` (``plan.method``, default Benders on ``--workers``
 Dask workers; one out-of-sample year) -- and timed. Up to ``--monolithic-max-years`` years the monolithic
 LP (``plan.method = "monolithic"``) is run as well and its cost compared. The machine's load average

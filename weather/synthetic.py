@@ -114,6 +114,8 @@ HOURLY_PERSISTENCE = 0.7  # lag-1 (hour-to-hour) autocorrelation of the hourly p
 GAUSS_OFFSET_BOUND = 4.0  # the monthly offset of the daily Gaussian process is sought in [-4, 4] [-]
 GAUSS_HERMITE_NODES = 12  # nodes of the expectation over the standard-normal day [-]
 OFFSET_GRID_POINTS = 41   # offsets at which the expected monthly GHI is evaluated [-]
+MONTHLY_BISECTIONS = 30   # halvings of the monthly offset's [-4, 4]: to 8 / 2**30, below 1e-8 [-]
+DAILY_BISECTIONS = 18     # halvings of each day's logit level's window: to 8 / 2**18, about 3e-5 [-]
 # ASSUMPTION: a typical year's month keeps this fraction [-] of the departure of its days' GHI from the
 # catalogue's monthly GHI (a month with a long dark spell stays a duller month), at most MONTHLY_GHI_BAND;
 # the shrinkage keeps the expectation, so averaged over years the months return to the catalogue's.
@@ -361,7 +363,7 @@ def _monthly_offsets(monthly_ghi: Callable[[np.ndarray], np.ndarray], target_wh:
     Bisection on all 12 at once: monthly GHI rises monotonically with the offset.
     """
     low, high = np.full(12, -GAUSS_OFFSET_BOUND), np.full(12, GAUSS_OFFSET_BOUND)
-    for _ in range(30):
+    for _ in range(MONTHLY_BISECTIONS):
         offset = 0.5 * (low + high)
         too_bright = monthly_ghi(offset) > target_wh
         high = np.where(too_bright, offset, high)
@@ -421,7 +423,7 @@ def _cloudy_ghi(hub: Hub, climate: StationClimate, clear_ghi: np.ndarray, extra:
     # Bisection on each day's logit level so that the hours sum to the day's GHI (kc stays <= KC_MAX).
     centre = np.log(day_kc / (1.0 - day_kc))
     low, high = centre - GAUSS_OFFSET_BOUND, centre + GAUSS_OFFSET_BOUND
-    for _ in range(18):
+    for _ in range(DAILY_BISECTIONS):
         level = 0.5 * (low + high)
         too_bright = np.bincount(day, weights=clear_ghi * expit(level[day] + hourly)) * KC_MAX > daily
         high = np.where(too_bright, level, high)

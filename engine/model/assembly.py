@@ -83,8 +83,9 @@ class CoSchedulingModel:
         :class:`~engine.model.green_floor.GreenFloor`; Benders subproblems); its pre-check is skipped.
     carry_work : bool
         Deferrable work carried in from before the horizon and out past its end (Parameters
-        ``carried_in_kwh``, ``carried_out_kwh`` of :class:`~engine.model.compute.Compute`; Benders year
-        subproblems). Default: none, and no such Parameters.
+        ``carried_in_kwh``, and with hard deadlines ``carried_out_kwh``, of
+        :class:`~engine.model.compute.Compute`; Benders year subproblems). Default: none, and no such
+        Parameters.
 
     Attributes
     ----------

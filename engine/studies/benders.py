@@ -60,6 +60,8 @@ GAP = 1e-3
 """Relative gap between the upper and lower bound at which the iterations stop [-] (0.1%)."""
 RADIUS = 0.1
 """First half-width of the box step, relative to each capacity [-] (:func:`benders`)."""
+MAX_RADIUS, MIN_RADIUS = 1.0, 1e-4
+"""Widest and narrowest half-width of the box step, relative to each capacity [-]."""
 MAX_ITERATIONS = 200
 """Most master iterations before giving up (SolverError)."""
 FIRST_PENALTY_CNY_PER_KWH = 1e5
@@ -267,7 +269,7 @@ class BendersSolution:
         ``capacities`` [kW, kWh] (order of :meth:`YearOperation.evaluate`); per year ``allowances``
         (green energy it may lack against the target, all zero for every year), ``starts`` and ``ends``
         (sized batteries' state [kWh]), ``carried_in`` and ``carried_out`` (deferrable work per
-        workload [kWh]).
+        workload [kWh]); ``z``, the master's variables (in its MW and MWh units).
     penalty_cny_per_kwh : float
         The shortfall penalty of the last iterations [CNY/kWh].
     lower_bound, upper_bound : float
@@ -411,7 +413,8 @@ def benders(evaluate: Evaluate, cost: np.ndarray, bounds: np.ndarray, starts: li
     Parameters
     ----------
     evaluate : callable
-        Every year's :meth:`YearOperation.evaluate` at (capacities, allowances, penalty, starts, ends).
+        Every year's :meth:`YearOperation.evaluate` at (capacities, allowances, penalty, starts, ends,
+        work carried in, work carried out) (:data:`Evaluate`).
     cost : numpy.ndarray
         Cost of each capacity over the horizon [CNY per kW, kWh].
     bounds : numpy.ndarray
@@ -457,7 +460,7 @@ def benders(evaluate: Evaluate, cost: np.ndarray, bounds: np.ndarray, starts: li
         for year, cut in enumerate(cuts):
             master.add(year, point["z"], cut)
         total = float(cost @ point["capacities"]) + sum(cut["value"] for cut in cuts)
-        radius = min(2.0 * radius, 1.0) if total < best[0] else max(0.5 * radius, 1e-4)
+        radius = min(2.0 * radius, MAX_RADIUS) if total < best[0] else max(0.5 * radius, MIN_RADIUS)
         if total < best[0]:
             best = (total, point, cuts)
         lower = master.lower_bound()

@@ -115,6 +115,9 @@ PAD_WEIGHT_FACTOR = 10.0
 """Tariff and carbon of the idle steps padded past the scenario end, as a multiple of the scenario's
 highest [-]: grid energy there is dear, so no plan defers battery charging past the end."""
 
+BACKLOG_TOLERANCE_KWH = 1e-6
+"""Backlog against the plan below which settlement counts it as caught up [kWh] (solver round-off)."""
+
 DEADLINE_BUFFER_HOURS = 6.0
 """Default deadline buffer of rolling plans [h]: plans see each deadline this much earlier.
 
@@ -549,7 +552,7 @@ def _settle_holding_peak(planner: RollingPlanner, limits: HubLimits, soc: np.nda
         cap = np.minimum(limits.grid_cap_kw, np.maximum(peak, one["grid_import_kw"][0]))
         result = settle(dataclasses.replace(limits, grid_cap_kw=cap), dt, soc, actual, one)
         backlog = shared @ (planned_done[t] - done - result.workload_it_kw[0].sum(axis=0) * dt)
-        short = (backlog > 1e-6) & (backlog > allowance[t] + 1e-6)
+        short = (backlog > BACKLOG_TOLERANCE_KWH) & (backlog > allowance[t] + BACKLOG_TOLERANCE_KWH)
         if short.any():  # the backlog could not be caught up in time: lift the hold where it runs
             runs = (one["workload_it_kw"][0][:, shared[short].any(axis=0)] > 0).any(axis=1)
             cap = np.where(runs, limits.grid_cap_kw, cap)
