@@ -3,11 +3,14 @@
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from engine.cli import main
 from tests.weather.era5_files import ZHONGWEI, truth, write_era5
+from weather.power import park_output
+from weather.readers import read_weather
 
 PLAN_EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "zhongwei_plan_green.toml"
 YEAR_2020 = ("2019-12-31 16:00", 24 * 366)  # local 2020 (UTC+8), a leap year
@@ -91,9 +94,25 @@ def _scenario(tmp_path, weather, start: str):
     return path
 
 
+def _solar_kw(out: Path, hub: str = "zhongwei") -> np.ndarray:
+    flows = pd.read_csv(out / "schedule.csv")
+    return flows.loc[flows["hub"] == hub, "solar_kw"].to_numpy()
+
+
+def _expected_solar_kw(era5_file, start: str, hours: int, solar_mw: float) -> np.ndarray:
+    """The file's PV output at the hub over the scenario's hours, as `power --weather` computes it."""
+    weather = read_weather(era5_file, site=ZHONGWEI)
+    local = pd.Timestamp(start, tz="Asia/Shanghai").tz_convert("UTC")
+    output = park_output(weather, solar_mw=solar_mw, wind_mw=0.0)["solar_kw"]
+    return output.loc[local:local + pd.Timedelta(hours=hours - 1)].to_numpy()
+
+
 def test_scenario_weather_key(era5_file, tmp_path, capsys):
     path = _scenario(tmp_path, era5_file, "2020-07-01 00:00")
     assert main(["run", str(path), "--out", str(tmp_path / "out"), "--no-attribution"]) == 0
+    expected = _expected_solar_kw(era5_file, "2020-07-01 00:00", 24, 20.0)
+    assert expected.max() > 1000.0  # a July day at Zhongwei: the check below compares real output
+    np.testing.assert_allclose(_solar_kw(tmp_path / "out"), expected, rtol=1e-6, atol=1e-3)
 
 
 def test_scenario_horizon_outside_the_file(era5_file, tmp_path, capsys):
@@ -119,7 +138,8 @@ def test_a_file_that_is_not_netcdf(tmp_path, capsys):
 def _plan(tmp_path, weather) -> Path:
     text = PLAN_EXAMPLE.read_text(encoding="utf-8").replace("hours = 8760", "hours = 48")
     text = text.replace('start = "2025-01-01 00:00"', 'start = "2020-07-01 00:00"')
-    text = text.replace("grid_import_mw = 60\n", f'grid_import_mw = 60\nweather = "{weather}"\n', 1)
+    text = text.replace("[hubs.zhongwei]\n", f'[hubs.zhongwei]\nweather = "{weather}"\n', 1)
+    assert f'weather = "{weather}"' in text
     path = tmp_path / "plan.toml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -130,3 +150,7 @@ def test_plan_on_era5(era5_file, tmp_path, capsys):
     assert main(["plan", str(path), "--out", str(tmp_path / "out")]) == 0
     summary = json.loads((tmp_path / "out" / "plan.json").read_text(encoding="utf-8"))
     assert summary["metrics"]["green_share_hourly"] >= 1.0 - 1e-6
+    planned = json.loads((tmp_path / "out" / "plan.json").read_text(encoding="utf-8"))["capacities"]
+    per_mw = _expected_solar_kw(era5_file, "2020-07-01 00:00", 48, 1.0)  # the plan's PV on the file
+    np.testing.assert_allclose(_solar_kw(tmp_path / "out"), per_mw * planned["zhongwei"]["solar_mw"],
+                               rtol=1e-6, atol=1e-3)
