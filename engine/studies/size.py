@@ -497,14 +497,15 @@ def _size_by_years(scenario: Scenario, solver: str,
                            settings.target == "average", settings.min_green_share,
                            (slice(2 * n_hubs, 2 * n_hubs + len(sized)), shares), carry_kwh)
         schedules = operations.schedules(solution)
+    flows = pd.concat([s.flows[s.flows["hub"] == hub] for hub in planning.hubs for s in schedules],
+                      ignore_index=True)  # hub-major, steps in time order, as every Schedule's flows
     schedule = Schedule(
-        kind="coordinated", flows=pd.concat([s.flows for s in schedules], ignore_index=True),
-        status=schedules[0].status, objective=None, solver=schedules[0].solver,
+        kind="coordinated", flows=flows, status=schedules[0].status,
+        objective=objective_value(planning, flows), solver=schedules[0].solver,
         build_seconds=sum(s.build_seconds for s in schedules),
         solve_seconds=sum(s.solve_seconds for s in schedules),
         marginal_price=pd.concat([s.marginal_price for s in schedules]),
         link_value=None if schedules[0].link_value is None else sum(s.link_value for s in schedules))
-    schedule = dataclasses.replace(schedule, objective=objective_value(planning, schedule.flows))
     chosen = _chosen_kw(planning, sizing, solution.point["capacities"])
     return _result(scenario, planning, settings, chosen, schedule), solution
 
