@@ -508,7 +508,7 @@ def _plan(args: argparse.Namespace) -> None:
     from engine.inputs.plan_settings import CAPACITY_UNITS
     from engine.inputs.scenario_file import load_scenario
     from engine.outputs.files import write_outputs
-    from engine.outputs.plan_report import years_lines
+    from engine.outputs.plan_report import cost_part, years_lines
     from engine.outputs.progress import Progress
     from engine.studies.size import size, size_across_years
 
@@ -540,10 +540,10 @@ def _plan(args: argparse.Namespace) -> None:
     annual = abs(sizing.horizon_hours - HOURS_PER_YEAR) < 1e-9
     period = "annual" if annual else f"{sizing.horizon_hours:,.0f} h"
     print(f"{f'total cost ({period}) [million CNY]':<34}{sizing.total_cost_cny / 1e6:>14,.2f}")
-    for part, label in (("capacity", "capacity"), ("operation", "operation, net of export"),
-                        ("export_revenue", "  of which export revenue"), ("carbon", "carbon")):
-        value = -sizing.costs_cny[part] if part == "export_revenue" else sizing.costs_cny[part]
-        print(f"{f'  {label}':<34}{value / 1e6:>14,.2f}")
+    for part in ("capacity", "operation", "export_revenue", "carbon"):
+        label, value = cost_part(part, sizing.costs_cny)
+        indent = "    " if part == "export_revenue" else "  "  # a part of the operation
+        print(f"{indent + label:<34}{value / 1e6:>14,.2f}")
     print(f"{'cost per MWh of IT energy [CNY]':<34}{sizing.cost_per_mwh_it_cny:>14,.1f}")
     print(f"{'green share (hourly matched)':<34}{result.metrics()['green_share_hourly']:>14.1%}")
     if across is not None:

@@ -6,6 +6,7 @@ with the planned capacities."""
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 
 from engine.inputs.plan_settings import CAPACITY_UNITS
 from engine.outputs.html import page, paragraph, table
@@ -69,15 +70,24 @@ def plan_headline(result: StudyResult) -> str:
             + paragraph(note))
 
 
+COST_LABELS = {"operation": "operation, net of export revenue", "export_revenue": "of which export revenue"}
+"""Labels of the cost parts whose key does not read as one (the others: the key with spaces)."""
+
+
+def cost_part(part: str, costs_cny: Mapping[str, float]) -> tuple[str, float]:
+    """A cost part's label and its value as shown [CNY]: export revenue as the negative part of the
+    operation it lowers (``costs_cny`` holds it as a positive revenue)."""
+    value = costs_cny[part]
+    return COST_LABELS.get(part, part.replace("_", " ")), (-value if part == "export_revenue" else value)
+
+
 def plan_section(result: StudyResult) -> str:
     """Tables of the chosen capacities and of the cost split over the horizon."""
     sizing = result.sizing
     capacities = [(hub, name, f"{value:,.1f} {CAPACITY_UNITS[name]}")
                   for hub, chosen in sizing.capacities.items() for name, value in chosen.items()]
-    labels = {"operation": "operation, net of export revenue", "export_revenue": "of which export revenue"}
-    costs = [(labels.get(part, part.replace("_", " ")),
-              f"{(-value if part == 'export_revenue' else value) / 1e6:,.2f}")
-             for part, value in sizing.costs_cny.items()]
+    costs = [(label, f"{value / 1e6:,.2f}")
+             for label, value in (cost_part(part, sizing.costs_cny) for part in sizing.costs_cny)]
     unit_costs = ", ".join(f"{name} {value:,.1f}" for name, value in sizing.unit_costs.items())
     return (
         f"<h2>Plan: least-cost capacities for {sizing.min_green_share:.0%} hourly-matched green power</h2>"
