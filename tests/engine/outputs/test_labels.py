@@ -6,6 +6,11 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -22,6 +27,7 @@ from engine.studies.result import SolverInfo, StudyResult
 from tests.engine.test_metrics import hand_flows, hand_scenario, hand_schedule
 from weather.catalogue import load_catalogue
 
+ROOT = Path(__file__).resolve().parents[3]
 LINKS = (("beijing", "zhangjiakou"), ("beijing", "helinger"), ("beijing", "shanghai"),
          ("beijing", "tianfu"), ("beijing", "chengdu"), ("beijing", "guangzhou"), ("beijing", "shaoguan"))
 
@@ -79,14 +85,23 @@ def test_no_label_overlaps_another_or_the_axes_decorations_with_every_catalogue_
     assert "长三角" in hub_map(result) and "中卫" in hub_map(result)
 
 
-def test_placement_is_deterministic():
-    result = every_hub_result()
+def placed_labels() -> list:
+    """Every label of the every-hub map: text, position and alignment (also run as a script below)."""
+    return [(a.get_text(), tuple(map(float, a.get_position())), a.get_horizontalalignment(),
+             a.get_verticalalignment())
+            for a in hub_figure(every_hub_result()).axes[0].texts
+            if isinstance(a, Annotation) and a.get_text()]
 
-    def placed() -> list:
-        return [(a.get_text(), a.get_position(), a.get_horizontalalignment(), a.get_verticalalignment())
-                for a in hub_figure(result).axes[0].texts if isinstance(a, Annotation) and a.get_text()]
 
-    assert placed() == placed()
+def test_placement_is_deterministic_across_processes():
+    """Two processes with different string-hash seeds (set and dict orders of names) place every label
+    alike: what varies between runs cannot reach the map."""
+    script = ("import json; from tests.engine.outputs.test_labels import placed_labels; "
+              "print(json.dumps(placed_labels()))")
+    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                           cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+            for seed in ("1", "2")]
+    assert runs[0] == runs[1] and len(json.loads(runs[0])) > len(load_catalogue())
 
 
 @pytest.mark.parametrize("spacing", [0.0, 0.02, 0.5])
