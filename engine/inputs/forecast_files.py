@@ -31,6 +31,7 @@ from engine.errors import ScenarioError
 from engine.inputs.scenario import HubInputs, Scenario
 from weather.catalogue import load_catalogue
 from weather.forecast import ForecastSet, power_forecast
+from weather.geo import great_circle_km
 from weather.readers.forecast import ForecastData, read_forecast_csv, read_open_meteo_json
 
 MAX_DISTANCE_KM = 100.0
@@ -39,8 +40,6 @@ region; a file farther away is for another site)."""
 
 WEATHER_CSV_WIND_HEIGHT_M = 100.0
 """Height of ``wind_speed`` in a weather forecast CSV [m] (module docstring)."""
-
-EARTH_RADIUS_KM = 6371.0
 
 
 def parse_forecast_arguments(values: list[str], scenario: Scenario) -> dict[str, Path]:
@@ -77,13 +76,6 @@ def parse_forecast_arguments(values: list[str], scenario: Scenario) -> dict[str,
     return files
 
 
-def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance [km] (haversine)."""
-    p1, p2, dl = np.radians(lat1), np.radians(lat2), np.radians(lon2 - lon1)
-    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return float(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a)))
-
-
 def _label(path: Path, hub: HubInputs) -> str:
     """How a problem of ``path`` names the file: by the scenario key that gave it, else the flag."""
     if hub.forecast_file is not None and Path(path) == hub.forecast_file:
@@ -108,7 +100,7 @@ def _read(path: Path, hub: str, label: str) -> ForecastData:
         )
     site = load_catalogue().get(hub)
     if site is not None and data.latitude is not None and path.suffix.lower() == ".json":
-        distance = _distance_km(site.lat, site.lon, data.latitude, data.longitude)
+        distance = great_circle_km(site.lat, site.lon, data.latitude, data.longitude)
         if distance > MAX_DISTANCE_KM:
             raise ScenarioError(
                 f"{label}: expected a forecast for hub {hub} ({site.lat:.2f}, "
