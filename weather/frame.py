@@ -34,6 +34,8 @@ import pvlib
 from weather.corrections import extraterrestrial_horizontal_mean, radiation_lag_minutes
 from weather.errors import WeatherInputError
 
+#: 0 degC in Kelvin [K] (SI definition): ``temp_air`` is in degC, files and windpowerlib use Kelvin.
+ZERO_CELSIUS_K = 273.15
 REQUIRED_COLUMNS = ("ghi", "dni", "dhi", "temp_air", "wind_speed", "pressure")
 OPTIONAL_COLUMNS = ("albedo",)
 IRRADIANCE_COLUMNS = ("ghi", "dni", "dhi")

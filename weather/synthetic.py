@@ -375,8 +375,9 @@ def _daily_ghi(climate: StationClimate, gauss: np.ndarray, day_month: np.ndarray
                clear_day: np.ndarray, target_wh: np.ndarray) -> np.ndarray:
     """Daily GHI [Wh/m2]: the station's days, each month near its target.
 
-    The month's offset of the Gaussian process is first the one at which the *expected* monthly GHI is
-    the target (Gauss-Hermite over the standard-normal day); this year's days then sum to S. The offset
+    The month's offset of the Gaussian process is first the one at which the *expected* monthly GHI,
+    the daily clear-sky cap left out, is the target (Gauss-Hermite over the standard-normal day, on a
+    grid of offsets); this year's days, capped, then sum to S. The offset
     is solved again for target + ``MONTHLY_GHI_SHRINK`` (S - target), within ``MONTHLY_GHI_BAND`` of
     the target. So a month with a dark spell stays a duller month instead of being brightened back to
     the climatology (which would dilute the spell), and the expectation stays the target; a day's GHI

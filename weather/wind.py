@@ -45,10 +45,9 @@ import pandas as pd
 from windpowerlib import WindTurbine, get_turbine_types
 
 from weather.errors import WeatherInputError
-from weather.frame import WeatherData
+from weather.frame import ZERO_CELSIUS_K, WeatherData
 from weather.solar import check_weather
 
-KELVIN_OFFSET = 273.15
 TEMPERATURE_HEIGHT_M = 2.0  # air temperature in the canonical frame is the 2 m screen value
 PRESSURE_HEIGHT_M = 0.0  # surface pressure
 
@@ -188,7 +187,7 @@ def windpowerlib_weather(weather: WeatherData, park: WindPark) -> pd.DataFrame:
                                 f"{weather.wind_height_m!r}; set the anemometer height of the source")
     frame = pd.DataFrame({
         ("wind_speed", weather.wind_height_m): data["wind_speed"].clip(lower=0.0).to_numpy(float),
-        ("temperature", TEMPERATURE_HEIGHT_M): data["temp_air"].to_numpy(float) + KELVIN_OFFSET,
+        ("temperature", TEMPERATURE_HEIGHT_M): data["temp_air"].to_numpy(float) + ZERO_CELSIUS_K,
         ("pressure", PRESSURE_HEIGHT_M): data["pressure"].to_numpy(float),
         ("roughness_length", 0.0): np.full(len(data), park.roughness_length_m),
     }, index=data.index)

@@ -30,12 +30,12 @@ from weather.errors import WeatherInputError
 from weather.frame import (
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
+    ZERO_CELSIUS_K,
     WeatherData,
     fill_missing_pressure,
     validate_weather,
 )
 
-ZERO_CELSIUS_K = 273.15
 PRESSURE_UNITS_PA = {"Pa": 1.0, "hPa": 100.0, "mbar": 100.0, "kPa": 1000.0}
 TEMPERATURE_UNITS = ("degC", "K")
 TIME_LABELS = ("start", "end")

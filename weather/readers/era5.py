@@ -44,12 +44,11 @@ import pandas as pd
 import pvlib
 
 from weather.errors import WeatherInputError
-from weather.frame import WeatherData, close_irradiance, validate_weather
+from weather.frame import ZERO_CELSIUS_K, WeatherData, close_irradiance, validate_weather
 
 SECONDS_PER_HOUR = 3600.0
 """Seconds in the hour an ERA5 accumulation covers [s/h]."""
 HOUR = pd.Timedelta("1h")
-ZERO_CELSIUS_K = 273.15
 #: Standard gravity [m/s2] (the ERA5 documentation divides the geopotential by it).
 STANDARD_GRAVITY_M_S2 = 9.80665
 NEEDED = ("ssrd", "fdir", "t2m", "sp")
