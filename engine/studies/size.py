@@ -34,17 +34,13 @@ jobs; load average in brackets). The monolithic LP grows faster than its years: 
 HiGHS dual simplex, cvxpy compile 0.5 s of it), 2 years 63 s (3.5), 3 years 39-85 s (3-5), 10 years
 364 s (0.2-4) and 615 s in an earlier, busier session. HiGHS's interior point is slower on this LP:
 1 year 33 s without crossover, 39 s with it, so the simplex stays. Benders on 2 workers
-(``benchmarks/bench_plan.py --json``): 3 years 105 s (3), cost +0.03% above the monolithic LP's;
-10 years 230 s (3) at 3,417.5 M CNY, 3.6% above the monolithic LP's 3,299.0 M, while each year's
-subproblem had to finish the deferrable work arriving in its last day by New Year (a deadline the
-monolithic LP does not have). Without deferrable work (the 15 MW of training work made firm) the two
-agreed to 1e-9 (3,870.245 M CNY, Benders 168 s, the monolithic LP 188 s). The open work now crosses New
-Year as master variables (:mod:`engine.studies.benders`), the decomposition is the monolithic LP split
-at New Year: on the two-year test case with work arriving on New Year's Eve Benders is 0.07% above the
-monolithic LP (1.03% with the New Year deadline). 10 years with the carry: 374 s (2.0-2.7), 1,421.6 M
-CNY (652 MW solar, 59 MW wind, 605 MWh / 90 MW), 0.04% above the monolithic LP's 1,421.04 M (652, 59,
-605 / 92; 1,421 s at load 0.2-1) on the same code: the example's inputs changed since the 3,299.0 M above.
-NOT under the 5-minute target at that load.
+(``benchmarks/bench_plan.py --json``), with the open work crossing New Year as master variables: 10
+years 374 s (2.0-2.7), 1,421.6 M CNY (652 MW solar, 59 MW wind, 605 MWh / 90 MW), 0.04% above the
+monolithic LP's 1,421.04 M (652, 59, 605 / 92; 1,421 s at load 0.2-1); without deferrable work the two
+agree to 1e-9 (the history of both figures: :mod:`engine.studies.benders`). Measured before the
+example's export price became 0.148 CNY/kWh (issue 9), so its costs differ today. Where Benders cannot
+start from the years alone (:func:`_size_over_years`), the monolithic LP sizes the plan. The latest
+``bench_plan.py --years 10``: Benders 228.7 s, under the 5-minute target (374 s above was at load 2-2.7).
 
 Running the scenario with the planned capacities (the result's ``scenario``, or
 ``load_scenario(path, **planned_overrides(result))``) reproduces the target: the planned operation is a
