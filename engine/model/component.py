@@ -13,6 +13,7 @@ balance per hub and step and builds one :class:`cvxpy.Problem`.
 from __future__ import annotations
 
 import cvxpy as cp
+import numpy as np
 
 from engine.inputs.arrays import ModelData
 
@@ -60,6 +61,14 @@ class Component:
         """A new Variable registered under ``name`` (``bounds``: column bounds, see PERFORMANCE.md)."""
         self.variables[name] = cp.Variable(shape, name=name, bounds=bounds)
         return self.variables[name]
+
+    def fix(self, what: str, variable: cp.Expression, parameter: str, value: object) -> cp.Constraint:
+        """``"<prefix>-<what>_fixed"``: ``variable == parameter``, a non-negative Parameter of
+        ``variable``'s shape set to ``value``: a sized capacity held at given values (the Benders
+        subproblems, :class:`~engine.model.sizing.Sizing` ``fixed``)."""
+        fixed = self.parameter(parameter, variable.shape, nonneg=True)
+        fixed.value = np.asarray(value, dtype=float)
+        return self.constrain(f"{what}_fixed", variable == fixed)
 
     def update(self, data: ModelData) -> None:
         """Assign the Parameters from new data (default: nothing to assign)."""

@@ -47,11 +47,8 @@ class Renewables(Component):
                                                                                    order="C"))
             self.cost = sizing.solar_cost_per_kw @ self.solar_kw + sizing.wind_cost_per_kw @ self.wind_kw
             if sizing.fixed:
-                for park, chosen, bounds in (("solar", self.solar_kw, sizing.solar_kw),
-                                             ("wind", self.wind_kw, sizing.wind_kw)):
-                    fixed = self.parameter(f"fixed_{park}_kw", (n_hubs,), nonneg=True)
-                    fixed.value = np.asarray(bounds[0], dtype=float)
-                    self.constrain(f"{park}_fixed", chosen == fixed)
+                self.fix("solar", self.solar_kw, "fixed_solar_kw", sizing.solar_kw[0])
+                self.fix("wind", self.wind_kw, "fixed_wind_kw", sizing.wind_kw[0])
         self.supply = self.used_kw
         ppa = np.array([h.ppa_price_cny_per_kwh for h in layout.scenario.hubs.values()], dtype=float)
         if layout.scenario.objective.minimize == "cost" and ppa.any():

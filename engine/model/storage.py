@@ -119,12 +119,8 @@ class Storage(Component):
                                      shape=(len(self.batteries), n_sized))
         self.cost = (sizing.battery_energy_cost_per_kwh @ energy + sizing.battery_power_cost_per_kw @ power)
         if sizing.fixed:
-            for what, chosen, bounds in (("energy", energy, sizing.battery_energy_kwh),
-                                         ("power", power, sizing.battery_power_kw)):
-                unit = "kwh" if what == "energy" else "kw"
-                fixed = self.parameter(f"fixed_battery_{what}_{unit}", (n_sized,), nonneg=True)
-                fixed.value = np.asarray(bounds[0], dtype=float)
-                self.constrain(f"{what}_fixed", chosen == fixed)
+            self.fix("energy", energy, "fixed_battery_energy_kwh", sizing.battery_energy_kwh[0])
+            self.fix("power", power, "fixed_battery_power_kw", sizing.battery_power_kw[0])
         return initial + to_batteries @ energy, final + to_batteries @ energy
 
     def update(self, data: ModelData) -> None:
